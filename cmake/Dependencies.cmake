@@ -3,6 +3,7 @@
 set(CMAKE_FIND_PACKAGE_TARGETS_GLOBAL ON)
 
 find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)  # SHA-256 of strategy documents
 find_package(Protobuf CONFIG)
 if(NOT Protobuf_FOUND)
   find_package(Protobuf REQUIRED)  # Debian 12 ships FindProtobuf only

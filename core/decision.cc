@@ -1,0 +1,65 @@
+#include "core/decision.h"
+
+#include "core/apply_event.h"
+#include "core/segmentation.h"
+#include "core/time_util.h"
+
+namespace nbo::core {
+namespace {
+
+void AddReasonCodes(const CompiledOffer& offer, bool fallback, v1::RankedOffer& out) {
+  out.add_reason_codes(fallback ? "FALLBACK" : "SEGMENT_TREATMENT");
+  if (!offer.def->requires_any().empty()) out.add_reason_codes("HOLDS_BASE_PRODUCT");
+  if (!offer.def->product().empty()) out.add_reason_codes("PRODUCT_NOT_HELD");
+  if (offer.eligibility) out.add_reason_codes("ELIGIBILITY_RULE_MET");
+}
+
+}  // namespace
+
+DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& request,
+                            const Strategy& strategy, absl::Time now) {
+  const v1::Event& event = request.event();
+  ApplyEvent(profile, event, now);
+
+  absl::string_view call_reason = request.context().call_reason();
+  if (call_reason.empty() && event.has_call_started()) call_reason = event.call_started().reason();
+  absl::string_view product_in_view = request.context().product_in_view();
+  if (product_in_view.empty() && event.has_page_view()) product_in_view = event.page_view().product();
+  const DecisionInputs in{profile, event, request.placement(), call_reason, product_in_view, now};
+
+  DecisionResult result;
+  result.previous_segment_id = profile.segment_id();
+  const int segment_index = AssignSegment(strategy, in);
+  const CompiledSegment& segment = strategy.segments[segment_index];
+  result.segment_changed = RecordSegment(profile, strategy, segment_index, now);
+
+  const int max_offers =
+      request.max_offers() > 0 ? request.max_offers() : strategy.default_max_offers;
+  result.arbitration = Arbitrate(strategy, segment, in, max_offers);
+
+  v1::DecideResponse& r = result.response;
+  r.set_customer_id(profile.customer_id());
+  r.set_segment_id(segment.def->id());
+  r.set_segment_name(segment.def->name());
+  r.set_strategy_version(strategy.document.version());
+  r.set_fallback(result.arbitration.fallback);
+  r.set_fallback_cause(std::string(result.arbitration.fallback_cause));
+  ToProto(now, r.mutable_decided_at());
+  for (int chosen : result.arbitration.chosen) {
+    const Candidate& c = result.arbitration.candidates[chosen];
+    const CompiledOffer& offer = strategy.offers[c.offer];
+    v1::RankedOffer* o = r.add_offers();
+    o->set_offer_id(offer.def->id());
+    o->set_name(offer.def->name());
+    o->set_kind(offer.kind);
+    o->set_product(offer.def->product());
+    o->set_score(c.score);
+    *o->mutable_parts() = c.parts;
+    o->set_reason(offer.reason.Render(ReasonInputs{offer.def->name(), segment.def->name(),
+                                                   offer.def->product(), &profile, now}));
+    AddReasonCodes(offer, result.arbitration.fallback, *o);
+  }
+  return result;
+}
+
+}  // namespace nbo::core

@@ -1,0 +1,31 @@
+// One decision, end to end and pure: apply the event, assign the segment, arbitrate, explain.
+#ifndef NBO_CORE_DECISION_H_
+#define NBO_CORE_DECISION_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "core/arbitration.h"
+#include "core/strategy.h"
+#include "nbo/v1/decision.pb.h"
+#include "nbo/v1/profile.pb.h"
+
+namespace nbo::core {
+
+struct DecisionResult {
+  // The answer, complete but for decision_id (the caller mints ids).
+  v1::DecideResponse response;
+  ArbitrationResult arbitration;
+  bool segment_changed = false;
+  std::string previous_segment_id;  // "" for a customer's first decision
+};
+
+// Applies `request.event` to `profile` (whose customer_id the caller has set) and decides the
+// offers under `strategy` at `now`.
+// REQUIRES: `request` passed ValidateDecideRequest.
+DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& request,
+                            const Strategy& strategy, absl::Time now);
+
+}  // namespace nbo::core
+
+#endif  // NBO_CORE_DECISION_H_

@@ -1,0 +1,84 @@
+#include "core/decision.h"
+
+#include "core/test_util.h"
+#include "gtest/gtest.h"
+
+namespace nbo::core {
+namespace {
+
+using testing::kT0;
+
+TEST(DecisionTest, FirstDecisionAssignsSegmentAndOffers) {
+  auto strategy = testing::MustLoad(testing::kSmallStrategy);
+  v1::Profile profile;
+  profile.set_customer_id("c-1");
+  DecisionResult r =
+      MakeDecision(profile, testing::Request("c-1", testing::PageView("e1")), *strategy, kT0);
+  EXPECT_TRUE(r.segment_changed);
+  EXPECT_EQ(r.previous_segment_id, "");
+  EXPECT_EQ(profile.segment_id(), "everyone");
+  EXPECT_EQ(profile.interactions(), 1);
+  const v1::DecideResponse& resp = r.response;
+  EXPECT_EQ(resp.customer_id(), "c-1");
+  EXPECT_EQ(resp.segment_id(), "everyone");
+  EXPECT_EQ(resp.segment_name(), "Everyone");
+  EXPECT_EQ(resp.strategy_version(), "test-1");
+  EXPECT_FALSE(resp.fallback());
+  ASSERT_EQ(resp.offers_size(), 2);
+  EXPECT_EQ(resp.offers(0).offer_id(), "bb");
+  EXPECT_EQ(resp.offers(0).kind(), v1::OFFER_KIND_CROSS_SELL);
+  EXPECT_EQ(resp.offers(0).reason(), "Get Broadband Basic");
+  EXPECT_EQ(resp.offers(1).reason(), "TV Basic for Everyone");
+  EXPECT_DOUBLE_EQ(resp.offers(0).parts().propensity(), 0.2);
+  EXPECT_DOUBLE_EQ(resp.offers(0).parts().value(), 40);
+  EXPECT_EQ(resp.offers(0).reason_codes(0), "SEGMENT_TREATMENT");
+  EXPECT_EQ(FromProto(resp.decided_at()), kT0);
+}
+
+TEST(DecisionTest, PurchaseMovesCustomerToUpsellSegment) {
+  auto strategy = testing::MustLoad(testing::kSmallStrategy);
+  v1::Profile profile;
+  profile.set_customer_id("c-1");
+  (void)MakeDecision(profile, testing::Request("c-1", testing::PageView("e1")), *strategy, kT0);
+  const absl::Time later = kT0 + absl::Hours(24 * 92);
+  DecisionResult r = MakeDecision(
+      profile, testing::Request("c-1", testing::Purchase("e2", "broadband_basic", 30, 12)),
+      *strategy, kT0 + absl::Hours(1));
+  EXPECT_TRUE(r.segment_changed);
+  EXPECT_EQ(r.previous_segment_id, "everyone");
+  EXPECT_EQ(r.response.segment_id(), "broadband");
+  EXPECT_EQ(FromProto(profile.segment_since()), kT0 + absl::Hours(1));
+
+  r = MakeDecision(profile, testing::Request("c-1", testing::PageView("e3")), *strategy, later);
+  EXPECT_FALSE(r.segment_changed);
+  ASSERT_GE(r.response.offers_size(), 1);
+  EXPECT_EQ(r.response.offers(0).offer_id(), "fibre");
+  EXPECT_EQ(r.response.offers(0).reason(), "You've had broadband_fibre 3 months");
+  EXPECT_EQ(r.response.offers(0).kind(), v1::OFFER_KIND_UPSELL);
+}
+
+TEST(DecisionTest, MaxOffersFromRequestOverridesDefault) {
+  auto strategy = testing::MustLoad(testing::kSmallStrategy);
+  v1::Profile profile;
+  v1::DecideRequest req = testing::Request("c-1", testing::PageView("e1"));
+  req.set_max_offers(1);
+  EXPECT_EQ(MakeDecision(profile, req, *strategy, kT0).response.offers_size(), 1);
+}
+
+TEST(DecisionTest, CallReasonFromEventReachesRules) {
+  auto strategy = testing::MustLoad(testing::kSmallStrategy);
+  v1::Profile profile;
+  auto* h = profile.add_holdings();
+  h->set_product("broadband_basic");
+  v1::Event call;
+  call.set_event_id("e1");
+  call.set_channel(v1::CHANNEL_CALL_CENTRE);
+  call.mutable_call_started()->set_reason("cancel");
+  DecisionResult r = MakeDecision(profile, testing::Request("c-1", call), *strategy, kT0);
+  ASSERT_GE(r.response.offers_size(), 1);
+  EXPECT_EQ(r.response.offers(0).offer_id(), "loyal");
+  EXPECT_EQ(r.response.offers(0).reason(), "Thanks for 1 visits");
+}
+
+}  // namespace
+}  // namespace nbo::core

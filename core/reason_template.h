@@ -1,0 +1,48 @@
+// Plain-language reason templates: "You've had {product} for {months_held:broadband} months".
+#ifndef NBO_CORE_REASON_TEMPLATE_H_
+#define NBO_CORE_REASON_TEMPLATE_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "nbo/v1/profile.pb.h"
+
+namespace nbo::core {
+
+// What a template can say about the moment it is rendered for.
+struct ReasonInputs {
+  absl::string_view offer_name;
+  absl::string_view segment_name;
+  absl::string_view product;
+  const v1::Profile* profile = nullptr;  // required
+  absl::Time now;
+};
+
+// A parsed template. Immutable and thread-safe once built.
+class ReasonTemplate {
+ public:
+  // Parses `text`. Placeholders: {offer}, {segment}, {product}, {months_held:PRODUCT},
+  // {purchases}, {interactions}. "{{" and "}}" are literal braces.
+  // InvalidArgument naming the first unknown or unterminated placeholder with its column.
+  static absl::StatusOr<ReasonTemplate> Parse(absl::string_view text);
+
+  std::string Render(const ReasonInputs& in) const;
+
+ private:
+  enum class Kind { kText, kOffer, kSegment, kProduct, kMonthsHeld, kPurchases, kInteractions };
+  struct Part {
+    Kind kind;
+    std::string text;  // literal text, or the product of kMonthsHeld
+  };
+  std::vector<Part> parts_;
+};
+
+// Whole months `product` has been held at `now` (30.44-day months); 0 when not held.
+int MonthsHeld(const v1::Profile& profile, absl::string_view product, absl::Time now);
+
+}  // namespace nbo::core
+
+#endif  // NBO_CORE_REASON_TEMPLATE_H_

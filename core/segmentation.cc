@@ -1,0 +1,24 @@
+#include "core/segmentation.h"
+
+#include "core/time_util.h"
+
+namespace nbo::core {
+
+int AssignSegment(const Strategy& strategy, const DecisionInputs& in) {
+  const int n = static_cast<int>(strategy.segments.size());
+  for (int i = 0; i < n; ++i) {
+    if (strategy.segments[i].rule.Matches(in)) return i;
+  }
+  return n - 1;  // unreachable for a validated strategy: its last rule is "true"
+}
+
+bool RecordSegment(v1::Profile& profile, const Strategy& strategy, int segment, absl::Time now) {
+  const std::string& id = strategy.segments[segment].def->id();
+  profile.set_segment_strategy_version(strategy.document.version());
+  if (profile.segment_id() == id) return false;
+  profile.set_segment_id(id);
+  ToProto(now, profile.mutable_segment_since());
+  return true;
+}
+
+}  // namespace nbo::core

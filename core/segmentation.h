@@ -1,0 +1,22 @@
+// Segment assignment: the first segment of the strategy whose rule matches.
+#ifndef NBO_CORE_SEGMENTATION_H_
+#define NBO_CORE_SEGMENTATION_H_
+
+#include "absl/time/time.h"
+#include "core/rule.h"
+#include "core/strategy.h"
+#include "nbo/v1/profile.pb.h"
+
+namespace nbo::core {
+
+// Index of the first segment whose rule matches `in`. A validated strategy's last segment matches
+// everyone, so the result is always a valid index for one.
+int AssignSegment(const Strategy& strategy, const DecisionInputs& in);
+
+// Records `segment` on the profile. Returns true when the segment changed (the profile's
+// segment_since is then `now`).
+bool RecordSegment(v1::Profile& profile, const Strategy& strategy, int segment, absl::Time now);
+
+}  // namespace nbo::core
+
+#endif  // NBO_CORE_SEGMENTATION_H_
