@@ -1,0 +1,63 @@
+// The commands of the `nbo` command-line client: decide, profile, strategy show|reload, help.
+// main.cc parses the flags into CliOptions and calls RunCli; everything else happens here so that
+// tests can drive the client with plain values and an in-process server.
+#ifndef NBO_TOOLS_CLI_H_
+#define NBO_TOOLS_CLI_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/support/status.h"
+#include "tools/decide_request.h"
+
+namespace nbo::tools {
+
+// Process exit statuses of `nbo`.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailed = 1,       // the server answered with an error (or refused a strategy)
+  kExitUsage = 2,        // bad command line: unknown command, flag or value
+  kExitUnreachable = 3,  // no nbo-server at --addr
+};
+
+struct CliOptions {
+  // Server address, host:port. Default: "127.0.0.1:50051".
+  std::string addr = "127.0.0.1:50051";
+  // Deadline of each RPC, > 0. Default: 5 s.
+  absl::Duration timeout = absl::Seconds(5);
+  // Print the response as JSON (proto field names) instead of text. Default: false.
+  bool json = false;
+  // strategy show: also fetch and print the strategy document. Default: false.
+  bool document = false;
+  // strategy reload: server-side path to load from (ReloadStrategyRequest.file_path). Default: "".
+  std::string file;
+  // strategy reload: local file whose contents are sent as inline_json. Default: "".
+  std::string inline_file;
+  // decide: the request flags.
+  DecideArgs decide;
+};
+
+// Runs the command named by `command` (the positional arguments, argv[0] excluded) against the
+// server at options.addr, writing results to `out` and one-line errors ("nbo: ...") to `err`.
+// Returns the process exit status (ExitCode). Insecure channel credentials; one RPC per run.
+int RunCli(const std::vector<std::string>& command, const CliOptions& options, std::ostream& out,
+           std::ostream& err);
+
+// The help text: commands, global flags, examples.
+std::string Usage();
+
+// The one-line error for a failed RPC (no trailing newline):
+//   unreachable: "nbo: cannot reach nbo-server at ADDR (UNAVAILABLE: msg); is it running? start
+//                 it with ./scripts/run"
+//   otherwise:   "nbo: RPC: CODE: message"
+// `unreachable` says the channel never connected (as opposed to a server answering UNAVAILABLE).
+// Newlines in the server's message are kept only for INVALID_ARGUMENT (a list of problems).
+std::string FormatRpcError(absl::string_view rpc, const grpc::Status& status,
+                           absl::string_view addr, bool unreachable);
+
+}  // namespace nbo::tools
+
+#endif  // NBO_TOOLS_CLI_H_

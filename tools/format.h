@@ -1,0 +1,44 @@
+// Human-readable and JSON renderings of nbo responses, for the `nbo` command-line client.
+// Human output is plain ASCII that a call-centre agent can read at a glance; every
+// function returns the full text ending in a newline.
+#ifndef NBO_TOOLS_FORMAT_H_
+#define NBO_TOOLS_FORMAT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "nbo/v1/decision.pb.h"
+#include "nbo/v1/profile.pb.h"
+#include "nbo/v1/strategy.pb.h"
+
+namespace nbo::tools {
+
+// "2024-05-01T10:00:00Z" (UTC, seconds precision); "-" for an unset (zero) timestamp.
+std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
+
+// Decision id, customer, segment, strategy version, fallback and cause when set, then each offer:
+// "  1. name (offer id), kind, score S" with the reason sentence on its own indented line.
+std::string FormatDecision(const v1::DecideResponse& response);
+
+// The single customer view: id, identities, first/last seen, interactions per channel, holdings,
+// purchases, monetary and margin totals, segment and since when, highlights.
+std::string FormatProfile(const v1::GetProfileResponse& response);
+
+// Version, name, checksum, load time and source, counts, warnings.
+std::string FormatStrategyInfo(const v1::StrategyInfo& info);
+
+// FormatStrategyInfo, then the document when the response carries one.
+std::string FormatGetStrategy(const v1::GetStrategyResponse& response);
+
+// "Reloaded strategy V (was P)" followed by FormatStrategyInfo.
+std::string FormatReload(const v1::ReloadStrategyResponse& response);
+
+// The message as indented JSON with the proto field names ("decision_id"), ending in a newline.
+// Internal error only if protobuf cannot print the message.
+absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+
+}  // namespace nbo::tools
+
+#endif  // NBO_TOOLS_FORMAT_H_
