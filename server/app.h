@@ -1,0 +1,67 @@
+// nbo-server assembled: store, strategy, metrics, decision flow, gRPC services and the metrics
+// endpoint, started and stopped as one. main.cc adds flags and signals; tests start it in-process.
+#ifndef NBO_SERVER_APP_H_
+#define NBO_SERVER_APP_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "core/clock.h"
+#include "grpcpp/server.h"
+#include "server/decision_flow.h"
+#include "server/metrics/exporter.h"
+#include "server/metrics/registry.h"
+#include "server/options.h"
+#include "server/server_metrics.h"
+#include "server/services.h"
+#include "server/strategy_holder.h"
+#include "storage/rocks_store.h"
+
+namespace nbo::server {
+
+// Thread-safe: ReloadStrategyFromFile and Shutdown may be called from any thread.
+class App {
+ public:
+  // Opens the store under options.data_dir (created when missing), loads the strategy, starts
+  // gRPC and /metrics. Errors name what failed and where, e.g.
+  // `strategy "x.json" is invalid: offers[3].channels[0]: unknown channel "fax"`.
+  // `clock` must outlive the App.
+  static absl::StatusOr<std::unique_ptr<App>> Start(const ServerOptions& options,
+                                                    const core::Clock& clock);
+  ~App();
+
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return exporter_ ? exporter_->port() : 0; }
+  const StrategyHolder& strategies() const { return *strategies_; }
+
+  // Re-reads the strategy file (SIGHUP). On failure the serving strategy stays.
+  absl::StatusOr<std::shared_ptr<const LoadedStrategy>> ReloadStrategyFromFile();
+
+  // Health turns NOT_SERVING, new calls are refused, in-flight calls get options.shutdown_grace to
+  // finish, then the store closes. Idempotent.
+  void Shutdown();
+
+ private:
+  App(const ServerOptions& options, const core::Clock& clock);
+
+  const ServerOptions options_;
+  const core::Clock& clock_;
+  std::unique_ptr<storage::RocksStore> store_;
+  std::unique_ptr<StrategyHolder> strategies_;
+  std::unique_ptr<metrics::Registry> registry_;
+  std::unique_ptr<ServerMetrics> metrics_;
+  std::unique_ptr<IdGenerator> ids_;
+  std::unique_ptr<DecisionFlow> flow_;
+  std::unique_ptr<DecisionServiceImpl> decision_service_;
+  std::unique_ptr<ProfileServiceImpl> profile_service_;
+  std::unique_ptr<StrategyServiceImpl> strategy_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<metrics::Exporter> exporter_;
+  int grpc_port_ = 0;
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+};
+
+}  // namespace nbo::server
+
+#endif  // NBO_SERVER_APP_H_

@@ -1,0 +1,178 @@
+#include "server/server_metrics.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/names.h"
+#include "core/time_util.h"
+#include "server/metrics/histogram.h"
+#include "server/metrics/process_collector.h"
+
+namespace nbo::server {
+namespace {
+
+constexpr std::array<absl::string_view, 5> kResultNames = {"offers", "fallback", "no_offer",
+                                                          "invalid", "error"};
+
+int ResultIndex(absl::string_view result) {
+  for (size_t i = 0; i < kResultNames.size(); ++i) {
+    if (kResultNames[i] == result) return static_cast<int>(i);
+  }
+  return static_cast<int>(kResultNames.size()) - 1;  // unknown results count as errors
+}
+
+// gRPC status code names as grpc-go and grpcurl print them.
+absl::string_view CodeName(grpc::StatusCode code) {
+  static constexpr std::array<absl::string_view, 17> kNames = {
+      "OK",       "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",    "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE",    "DATA_LOSS", "UNAUTHENTICATED"};
+  const int i = static_cast<int>(code);
+  return i >= 0 && i < static_cast<int>(kNames.size()) ? kNames[i] : "UNKNOWN";
+}
+
+// Latency buckets from 50 µs to ~1.6 s: the decision budget lives in the sub-millisecond range.
+metrics::BucketBounds DecisionBuckets() { return metrics::ExponentialBuckets(50e-6, 2, 16); }
+
+class MetricsInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  MetricsInterceptor(ServerMetrics& metrics, std::string method)
+      : metrics_(metrics), method_(std::move(method)) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      metrics_.OnRpcDone(method_, methods->GetSendStatus().error_code());
+    }
+    methods->Proceed();
+  }
+
+ private:
+  ServerMetrics& metrics_;
+  const std::string method_;
+};
+
+class MetricsInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit MetricsInterceptorFactory(ServerMetrics& metrics) : metrics_(metrics) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new MetricsInterceptor(metrics_, info->method() == nullptr ? "" : info->method());
+  }
+
+ private:
+  ServerMetrics& metrics_;
+};
+
+}  // namespace
+
+ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& strategies,
+                             storage::Store& store)
+    : transitions_(registry.AddCounter("nbo_segment_transitions_total",
+                                       "Customers moving from one segment to another (from=\"\" "
+                                       "is a customer's first segment).")),
+      rpcs_(registry.AddCounter("nbo_grpc_server_handled_total",
+                                "gRPC calls completed, by method and status code.")),
+      reloads_(registry.AddCounter("nbo_strategy_reloads_total",
+                                   "Strategy loads after start-up, by result (ok, invalid, error).")) {
+  auto& decisions = registry.AddCounter(
+      "nbo_decisions_total",
+      "Decide calls by channel and result (offers, fallback, no_offer, invalid, error).");
+  auto& latency = registry.AddHistogram("nbo_decision_latency_seconds",
+                                        "Server-side Decide latency, by channel.",
+                                        DecisionBuckets());
+  for (int c = 0; c < kChannels; ++c) {
+    const std::string channel(core::ChannelName(static_cast<v1::Channel>(c)));
+    for (int r = 0; r < kResults; ++r) {
+      decisions_[c][r] = &decisions.Add({{"channel", channel}, {"result", std::string(kResultNames[r])}});
+    }
+    latency_[c] = &latency.Add({{"channel", channel}});
+  }
+  registry.AddCallbackFamily(
+      metrics::MetricType::kGauge, "nbo_strategy_info",
+      "The serving strategy: always 1, with its version and checksum as labels.", [&strategies] {
+        metrics::LabeledValues out;
+        if (auto s = strategies.Current()) {
+          out.push_back({{{"version", s->info.version()}, {"checksum", s->info.checksum()}}, 1});
+        }
+        return out;
+      });
+  registry.AddCallbackGauge("nbo_strategy_loaded_timestamp_seconds",
+                            "When the serving strategy was loaded, seconds since the Unix epoch.",
+                            {}, [&strategies] {
+                              auto s = strategies.Current();
+                              return s ? absl::ToDoubleSeconds(
+                                             core::FromProto(s->info.loaded_at()) -
+                                             absl::UnixEpoch())
+                                       : 0.0;
+                            });
+  // Storage health, read at scrape time, under Prometheus names, types and base units.
+  struct StoreStat {
+    const char* stat;    // name in Store::Stats()
+    const char* metric;  // exported name
+    const char* help;
+    bool counter;
+    double scale;        // multiplies the store's value (micros -> seconds)
+  };
+  static constexpr StoreStat kStoreStats[] = {
+      {"background_errors", "nbo_rocksdb_background_errors_total",
+       "RocksDB background errors (a non-zero rate means writes may be failing).", true, 1},
+      {"stall_micros", "nbo_rocksdb_write_stall_seconds_total",
+       "Time writes spent stalled by RocksDB.", true, 1e-6},
+      {"block_cache_hit_ratio", "nbo_rocksdb_block_cache_hit_ratio",
+       "Block cache hits / (hits + misses) since start.", false, 1},
+      {"block_cache_usage_bytes", "nbo_rocksdb_block_cache_usage_bytes",
+       "Bytes in the RocksDB block cache.", false, 1},
+      {"live_data_bytes", "nbo_rocksdb_live_data_bytes", "Live data size of the store.", false, 1},
+      {"estimated_profiles", "nbo_store_profiles", "Estimated number of stored profiles.", false,
+       1},
+      {"expired_decisions_dropped", "nbo_store_expired_decisions_dropped_total",
+       "Decision records dropped by compaction after their TTL.", true, 1},
+      {"wal_sync_failures", "nbo_rocksdb_wal_sync_failures_total",
+       "Periodic WAL syncs that failed.", true, 1},
+  };
+  for (const StoreStat& def : kStoreStats) {
+    auto read = [&store, stat = std::string(def.stat), scale = def.scale] {
+      for (const auto& [name, value] : store.Stats()) {
+        if (name == stat) return value * scale;
+      }
+      return 0.0;
+    };
+    if (def.counter) {
+      registry.AddCallbackCounter(def.metric, def.help, {}, read);
+    } else {
+      registry.AddCallbackGauge(def.metric, def.help, {}, read);
+    }
+  }
+  metrics::AddProcessMetrics(registry);
+}
+
+void ServerMetrics::OnDecision(v1::Channel channel, absl::string_view result,
+                               absl::Duration latency) {
+  const int c = channel >= 0 && channel < kChannels ? channel : 0;
+  decisions_[c][ResultIndex(result)]->Increment();
+  latency_[c]->Observe(absl::ToDoubleSeconds(latency));
+}
+
+void ServerMetrics::OnSegmentTransition(absl::string_view from, absl::string_view to) {
+  transitions_.Add({{"from", std::string(from)}, {"to", std::string(to)}}).Increment();
+}
+
+void ServerMetrics::OnStrategyReload(const absl::Status& status) {
+  const char* result = status.ok() ? "ok" : absl::IsInvalidArgument(status) ? "invalid" : "error";
+  reloads_.Add({{"result", result}}).Increment();
+}
+
+void ServerMetrics::OnRpcDone(absl::string_view method, grpc::StatusCode code) {
+  // Only our own services and the standard ones: a client can send any method name.
+  const bool known = absl::StartsWith(method, "/nbo.v1.") || absl::StartsWith(method, "/grpc.");
+  rpcs_.Add({{"method", known ? std::string(method) : "other"}, {"code", std::string(CodeName(code))}})
+      .Increment();
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+ServerMetrics::InterceptorFactory() {
+  return std::make_unique<MetricsInterceptorFactory>(*this);
+}
+
+}  // namespace nbo::server

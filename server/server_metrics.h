@@ -1,0 +1,51 @@
+// nbo's Prometheus metrics: the families, the FlowObserver that feeds them, and a gRPC server
+// interceptor that counts every RPC by method and status code. Label values are bounded sets only
+// (channels, results, methods, codes, segment ids of the strategy) — never a customer id.
+#ifndef NBO_SERVER_SERVER_METRICS_H_
+#define NBO_SERVER_SERVER_METRICS_H_
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/support/server_interceptor.h"
+#include "server/decision_flow.h"
+#include "server/metrics/registry.h"
+#include "server/strategy_holder.h"
+#include "storage/store.h"
+
+namespace nbo::server {
+
+// Thread-safe: every method may be called concurrently.
+class ServerMetrics : public FlowObserver {
+ public:
+  // Registers every family in `registry` (which must outlive this), including process metrics and
+  // scrape-time gauges reading `strategies` and `store` (both must outlive the registry's scrapes).
+  ServerMetrics(metrics::Registry& registry, const StrategyHolder& strategies,
+                storage::Store& store);
+
+  void OnDecision(v1::Channel channel, absl::string_view result, absl::Duration latency) override;
+  void OnSegmentTransition(absl::string_view from, absl::string_view to) override;
+  // Outcome of a strategy (re)load from any source (RPC, SIGHUP).
+  void OnStrategyReload(const absl::Status& status);
+  // One finished RPC. `method` is the full gRPC method name ("/nbo.v1.DecisionService/Decide").
+  void OnRpcDone(absl::string_view method, grpc::StatusCode code);
+
+  // Interceptor factory to install on the grpc::ServerBuilder.
+  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> InterceptorFactory();
+
+ private:
+  static constexpr int kChannels = 8;  // CHANNEL_UNSPECIFIED..CHANNEL_CHAT
+  static constexpr int kResults = 5;   // offers, fallback, no_offer, invalid, error
+
+  metrics::Family<metrics::Counter>& transitions_;
+  metrics::Family<metrics::Counter>& rpcs_;
+  metrics::Family<metrics::Counter>& reloads_;
+  std::array<std::array<metrics::Counter*, kResults>, kChannels> decisions_{};
+  std::array<metrics::Histogram*, kChannels> latency_{};
+};
+
+}  // namespace nbo::server
+
+#endif  // NBO_SERVER_SERVER_METRICS_H_

@@ -1,0 +1,47 @@
+#include "server/server_metrics.h"
+
+#include "core/test_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/metrics/text_format.h"
+#include "storage/memory_store.h"
+
+namespace nbo::server {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(ServerMetricsTest, RendersDecisionsTransitionsRpcsAndStrategy) {
+  metrics::Registry registry;
+  StrategyHolder strategies("unused");
+  ASSERT_TRUE(
+      strategies.LoadInline(std::string(core::testing::kSmallStrategy), core::testing::kT0).ok());
+  storage::MemoryStore store;
+  ServerMetrics m(registry, strategies, store);
+  m.OnDecision(v1::CHANNEL_WEB, "offers", absl::Microseconds(120));
+  m.OnDecision(v1::CHANNEL_CALL_CENTRE, "fallback", absl::Microseconds(300));
+  m.OnSegmentTransition("", "everyone");
+  m.OnRpcDone("/nbo.v1.DecisionService/Decide", grpc::StatusCode::INVALID_ARGUMENT);
+  m.OnRpcDone("/evil/c-1234", grpc::StatusCode::UNIMPLEMENTED);
+  m.OnStrategyReload(absl::InvalidArgumentError("bad"));
+
+  const std::string text = metrics::Render(registry);
+  EXPECT_THAT(text, HasSubstr(R"(nbo_decisions_total{channel="web",result="offers"} 1)"));
+  EXPECT_THAT(text,
+              HasSubstr(R"(nbo_decisions_total{channel="call_centre",result="fallback"} 1)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_decision_latency_seconds_count{channel="web"} 1)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_segment_transitions_total{from="",to="everyone"} 1)"));
+  EXPECT_THAT(text, HasSubstr(
+      R"(nbo_grpc_server_handled_total{code="INVALID_ARGUMENT",method="/nbo.v1.DecisionService/Decide"} 1)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_grpc_server_handled_total{code="UNIMPLEMENTED",method="other"} 1)"));
+  EXPECT_THAT(text, Not(HasSubstr("c-1234")));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_strategy_reloads_total{result="invalid"} 1)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_strategy_info{checksum=")"));
+  EXPECT_THAT(text, HasSubstr(R"(version="test-1"} 1)"));
+  EXPECT_THAT(text, HasSubstr("nbo_strategy_loaded_timestamp_seconds 1767225600"));
+  EXPECT_THAT(text, HasSubstr("process_start_time_seconds"));
+}
+
+}  // namespace
+}  // namespace nbo::server

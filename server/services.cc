@@ -1,0 +1,153 @@
+#include "server/services.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/strategy_loader.h"
+#include "server/status_convert.h"
+
+namespace nbo::server {
+namespace {
+
+grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const absl::Status& s) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(s));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* NotYet(grpc::CallbackServerContext* context, absl::string_view rpc,
+                                 absl::string_view area) {
+  return Finish(context, absl::UnimplementedError(absl::StrCat(
+                             rpc, " is not available yet: it arrives with the ", area, " work")));
+}
+
+// Client-streaming IngestEvents: refuses at once until bulk ingest is built.
+class RefuseIngest final : public grpc::ServerReadReactor<v1::IngestRequest> {
+ public:
+  RefuseIngest() {
+    Finish(ToGrpcStatus(absl::UnimplementedError(
+        "IngestEvents is not available yet: it arrives with the single customer view (bulk "
+        "ingest) work")));
+  }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* DecisionServiceImpl::Decide(grpc::CallbackServerContext* context,
+                                                      const v1::DecideRequest* request,
+                                                      v1::DecideResponse* response) {
+  absl::StatusOr<v1::DecideResponse> result = flow_.Decide(*request);
+  if (result.ok()) *response = *std::move(result);
+  return Finish(context, result.status());
+}
+
+grpc::ServerUnaryReactor* DecisionServiceImpl::RecordOutcome(grpc::CallbackServerContext* context,
+                                                             const v1::OutcomeRequest*,
+                                                             v1::OutcomeResponse*) {
+  return NotYet(context, "RecordOutcome", "closed-loop (outcomes and learning)");
+}
+
+grpc::ServerReadReactor<v1::IngestRequest>* DecisionServiceImpl::IngestEvents(
+    grpc::CallbackServerContext*, v1::IngestSummary*) {
+  return new RefuseIngest();
+}
+
+grpc::ServerUnaryReactor* ProfileServiceImpl::GetProfile(grpc::CallbackServerContext* context,
+                                                         const v1::GetProfileRequest* request,
+                                                         v1::GetProfileResponse* response) {
+  absl::StatusOr<v1::GetProfileResponse> result = flow_.GetProfile(*request);
+  if (result.ok()) *response = *std::move(result);
+  return Finish(context, result.status());
+}
+
+grpc::ServerUnaryReactor* ProfileServiceImpl::LinkIdentity(grpc::CallbackServerContext* context,
+                                                           const v1::LinkIdentityRequest*,
+                                                           v1::LinkIdentityResponse*) {
+  return NotYet(context, "LinkIdentity", "single customer view (identity and merge)");
+}
+
+grpc::ServerUnaryReactor* ProfileServiceImpl::UpdateConsent(grpc::CallbackServerContext* context,
+                                                            const v1::UpdateConsentRequest*,
+                                                            v1::UpdateConsentResponse*) {
+  return NotYet(context, "UpdateConsent", "single customer view (consent and erasure)");
+}
+
+grpc::ServerUnaryReactor* ProfileServiceImpl::ForgetCustomer(grpc::CallbackServerContext* context,
+                                                             const v1::ForgetCustomerRequest*,
+                                                             v1::ForgetCustomerResponse*) {
+  return NotYet(context, "ForgetCustomer", "single customer view (consent and erasure)");
+}
+
+grpc::ServerUnaryReactor* StrategyServiceImpl::GetStrategy(grpc::CallbackServerContext* context,
+                                                           const v1::GetStrategyRequest* request,
+                                                           v1::GetStrategyResponse* response) {
+  const auto current = strategies_.Current();
+  if (current == nullptr) return Finish(context, absl::UnavailableError("no strategy is loaded"));
+  *response->mutable_info() = current->info;
+  if (request->include_document()) response->set_document_json(current->document_json);
+  return Finish(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* StrategyServiceImpl::ReloadStrategy(
+    grpc::CallbackServerContext* context, const v1::ReloadStrategyRequest* request,
+    v1::ReloadStrategyResponse* response) {
+  const auto previous = strategies_.Current();
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<std::shared_ptr<const LoadedStrategy>> loaded;
+  // Validating a large strategy takes milliseconds, not seconds; it runs inline.
+  switch (request->source_case()) {
+    case v1::ReloadStrategyRequest::kFilePath:
+      if (request->file_path().empty()) {
+        return Finish(context, absl::InvalidArgumentError("file_path: must not be empty"));
+      }
+      loaded = strategies_.LoadFile(request->file_path(), now);
+      break;
+    case v1::ReloadStrategyRequest::kInlineJson:
+      if (static_cast<int64_t>(request->inline_json().size()) > max_document_bytes_) {
+        return Finish(context, absl::ResourceExhaustedError(absl::StrCat(
+                                   "inline_json: larger than ", max_document_bytes_, " bytes")));
+      }
+      loaded = strategies_.LoadInline(request->inline_json(), now);
+      break;
+    case v1::ReloadStrategyRequest::kFromFile:
+    case v1::ReloadStrategyRequest::SOURCE_NOT_SET:
+      loaded = strategies_.LoadFile(now);
+      break;
+  }
+  if (on_reload_) on_reload_(loaded);
+  if (!loaded.ok()) {
+    // A missing file is the caller's mistake about the request, not a missing resource.
+    absl::Status s = loaded.status();
+    if (absl::IsNotFound(s) || absl::IsPermissionDenied(s)) {
+      s = absl::FailedPreconditionError(s.message());
+    }
+    return Finish(context, s);
+  }
+  *response->mutable_info() = (*loaded)->info;
+  if (previous != nullptr) response->set_previous_version(previous->info.version());
+  return Finish(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* StrategyServiceImpl::ValidateStrategy(
+    grpc::CallbackServerContext* context, const v1::ValidateStrategyRequest* request,
+    v1::ValidateStrategyResponse* response) {
+  if (request->document_json().empty()) {
+    return Finish(context, absl::InvalidArgumentError("document_json: required"));
+  }
+  if (static_cast<int64_t>(request->document_json().size()) > max_document_bytes_) {
+    return Finish(context, absl::ResourceExhaustedError(absl::StrCat(
+                               "document_json: larger than ", max_document_bytes_, " bytes")));
+  }
+  // A dry run: the result is never installed.
+  core::StrategyLoadResult result = core::LoadStrategy(request->document_json());
+  response->set_valid(result.ok());
+  for (auto& p : result.problems) *response->add_problems() = std::move(p);
+  return Finish(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* StrategyServiceImpl::ExplainDecision(
+    grpc::CallbackServerContext* context, const v1::ExplainDecisionRequest*,
+    v1::ExplainDecisionResponse*) {
+  return NotYet(context, "ExplainDecision", "decision engine (explanations)");
+}
+
+}  // namespace nbo::server

@@ -1,0 +1,90 @@
+// gRPC callback services: thin adapters from the wire to DecisionFlow and StrategyHolder.
+// Handlers run on gRPC's callback threads; the work they do inline is bounded (a RocksDB point
+// read and a WAL append without fsync by default; see docs/architecture.md).
+#ifndef NBO_SERVER_SERVICES_H_
+#define NBO_SERVER_SERVICES_H_
+
+#include <functional>
+
+#include "core/clock.h"
+#include "nbo/v1/decision.grpc.pb.h"
+#include "nbo/v1/profile.grpc.pb.h"
+#include "nbo/v1/strategy.grpc.pb.h"
+#include "server/decision_flow.h"
+#include "server/strategy_holder.h"
+
+namespace nbo::server {
+
+class DecisionServiceImpl final : public v1::DecisionService::CallbackService {
+ public:
+  explicit DecisionServiceImpl(DecisionFlow& flow) : flow_(flow) {}
+
+  grpc::ServerUnaryReactor* Decide(grpc::CallbackServerContext* context,
+                                   const v1::DecideRequest* request,
+                                   v1::DecideResponse* response) override;
+  grpc::ServerUnaryReactor* RecordOutcome(grpc::CallbackServerContext* context,
+                                          const v1::OutcomeRequest* request,
+                                          v1::OutcomeResponse* response) override;
+  grpc::ServerReadReactor<v1::IngestRequest>* IngestEvents(grpc::CallbackServerContext* context,
+                                                           v1::IngestSummary* summary) override;
+
+ private:
+  DecisionFlow& flow_;
+};
+
+class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
+ public:
+  explicit ProfileServiceImpl(DecisionFlow& flow) : flow_(flow) {}
+
+  grpc::ServerUnaryReactor* GetProfile(grpc::CallbackServerContext* context,
+                                       const v1::GetProfileRequest* request,
+                                       v1::GetProfileResponse* response) override;
+  grpc::ServerUnaryReactor* LinkIdentity(grpc::CallbackServerContext* context,
+                                         const v1::LinkIdentityRequest* request,
+                                         v1::LinkIdentityResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateConsent(grpc::CallbackServerContext* context,
+                                          const v1::UpdateConsentRequest* request,
+                                          v1::UpdateConsentResponse* response) override;
+  grpc::ServerUnaryReactor* ForgetCustomer(grpc::CallbackServerContext* context,
+                                           const v1::ForgetCustomerRequest* request,
+                                           v1::ForgetCustomerResponse* response) override;
+
+ private:
+  DecisionFlow& flow_;
+};
+
+class StrategyServiceImpl final : public v1::StrategyService::CallbackService {
+ public:
+  // `on_reload` is told the outcome of every ReloadStrategy (for metrics and logs); may be empty.
+  StrategyServiceImpl(StrategyHolder& strategies, const core::Clock& clock,
+                      int max_document_bytes,
+                      std::function<void(const absl::StatusOr<std::shared_ptr<const LoadedStrategy>>&)>
+                          on_reload)
+      : strategies_(strategies),
+        clock_(clock),
+        max_document_bytes_(max_document_bytes),
+        on_reload_(std::move(on_reload)) {}
+
+  grpc::ServerUnaryReactor* GetStrategy(grpc::CallbackServerContext* context,
+                                        const v1::GetStrategyRequest* request,
+                                        v1::GetStrategyResponse* response) override;
+  grpc::ServerUnaryReactor* ReloadStrategy(grpc::CallbackServerContext* context,
+                                           const v1::ReloadStrategyRequest* request,
+                                           v1::ReloadStrategyResponse* response) override;
+  grpc::ServerUnaryReactor* ValidateStrategy(grpc::CallbackServerContext* context,
+                                             const v1::ValidateStrategyRequest* request,
+                                             v1::ValidateStrategyResponse* response) override;
+  grpc::ServerUnaryReactor* ExplainDecision(grpc::CallbackServerContext* context,
+                                            const v1::ExplainDecisionRequest* request,
+                                            v1::ExplainDecisionResponse* response) override;
+
+ private:
+  StrategyHolder& strategies_;
+  const core::Clock& clock_;
+  const int max_document_bytes_;
+  std::function<void(const absl::StatusOr<std::shared_ptr<const LoadedStrategy>>&)> on_reload_;
+};
+
+}  // namespace nbo::server
+
+#endif  // NBO_SERVER_SERVICES_H_
