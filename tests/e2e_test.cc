@@ -1,0 +1,406 @@
+// End to end: the real nbo-server binary on free loopback ports, driven over gRPC and by the nbo
+// CLI, restarted on the same data directory, scraped by Prometheus' own checker.
+#include <signal.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "nbo/v1/decision.grpc.pb.h"
+#include "nbo/v1/profile.grpc.pb.h"
+#include "nbo/v1/strategy.grpc.pb.h"
+#include "tests/server_process.h"
+
+namespace nbo {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::ServerProcess;
+using testing::TempDir;
+
+// An idle synchronous C++ channel only reads its socket from gRPC's backup poller (every 5 s by
+// default), so it notices the server's GOAWAY late and the server waits out its shutdown grace.
+// Clients with traffic see GOAWAY at once; the tests' idle clients poll faster instead.
+const bool kFastClientPolling =
+    setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "100", /*overwrite=*/0) == 0;
+
+const std::string kStrategy = std::string(NBO_SOURCE_DIR) + "/examples/strategy.json";
+
+std::unique_ptr<ServerProcess> MustStart(const std::string& data_dir,
+                                         std::vector<std::string> extra = {}) {
+  std::vector<std::string> flags = {"--data_dir=" + data_dir, "--strategy=" + kStrategy,
+                                    "--shutdown_grace=2s"};
+  flags.insert(flags.end(), extra.begin(), extra.end());
+  auto server = ServerProcess::Start(flags);
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? *std::move(server) : nullptr;
+}
+
+class Client {
+ public:
+  explicit Client(const std::string& address)
+      : channel_(grpc::CreateChannel(address, grpc::InsecureChannelCredentials())),
+        decisions_(v1::DecisionService::NewStub(channel_)),
+        profiles_(v1::ProfileService::NewStub(channel_)),
+        strategies_(v1::StrategyService::NewStub(channel_)) {}
+
+  grpc::Status Decide(const std::string& customer, v1::Event event, v1::DecideResponse* out) {
+    v1::DecideRequest req;
+    req.mutable_customer()->set_customer_id(customer);
+    *req.mutable_event() = std::move(event);
+    auto ctx = Context();
+    return decisions_->Decide(ctx.get(), req, out);
+  }
+  grpc::Status GetProfile(const std::string& customer, v1::GetProfileResponse* out) {
+    v1::GetProfileRequest req;
+    req.mutable_customer()->set_customer_id(customer);
+    auto ctx = Context();
+    return profiles_->GetProfile(ctx.get(), req, out);
+  }
+  grpc::Status Reload(const v1::ReloadStrategyRequest& req, v1::ReloadStrategyResponse* out) {
+    auto ctx = Context();
+    return strategies_->ReloadStrategy(ctx.get(), req, out);
+  }
+  grpc::Status GetStrategy(v1::GetStrategyResponse* out) {
+    auto ctx = Context();
+    return strategies_->GetStrategy(ctx.get(), v1::GetStrategyRequest(), out);
+  }
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  v1::DecisionService::Stub& decisions() { return *decisions_; }
+  v1::ProfileService::Stub& profiles() { return *profiles_; }
+
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return ctx;
+  }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::DecisionService::Stub> decisions_;
+  std::unique_ptr<v1::ProfileService::Stub> profiles_;
+  std::unique_ptr<v1::StrategyService::Stub> strategies_;
+};
+
+v1::Event PageView(const std::string& id) {
+  v1::Event e;
+  e.set_event_id(id);
+  e.set_channel(v1::CHANNEL_WEB);
+  e.mutable_page_view()->set_page("home");
+  return e;
+}
+
+v1::Event Purchase(const std::string& id, const std::string& product) {
+  v1::Event e;
+  e.set_event_id(id);
+  e.set_channel(v1::CHANNEL_WEB);
+  auto* item = e.mutable_purchase()->add_items();
+  item->set_product(product);
+  item->set_category("broadband");
+  item->set_amount(30);
+  item->set_margin(12);
+  return e;
+}
+
+TEST(EndToEndTest, DecisionsUpdateTheProfileWhichSurvivesARestart) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  {
+    Client client(server->grpc_address());
+    v1::DecideResponse first;
+    ASSERT_TRUE(client.Decide("c-1001", PageView("e1"), &first).ok());
+    EXPECT_FALSE(first.decision_id().empty());
+    EXPECT_EQ(first.customer_id(), "c-1001");
+    EXPECT_FALSE(first.segment_id().empty());
+    EXPECT_EQ(first.strategy_version(), "2026-11-23.1");
+    ASSERT_GE(first.offers_size(), 1);
+    EXPECT_FALSE(first.offers(0).reason().empty());
+
+    v1::DecideResponse second;
+    ASSERT_TRUE(client.Decide("c-1001", Purchase("e2", "broadband_basic"), &second).ok());
+    EXPECT_NE(second.segment_id(), first.segment_id());
+    EXPECT_NE(second.decision_id(), first.decision_id());
+  }
+  EXPECT_EQ(server->Stop(), 0) << server->stderr_text();
+  EXPECT_THAT(server->stderr_text(), HasSubstr("stopped cleanly"));
+
+  server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  Client client(server->grpc_address());
+  v1::GetProfileResponse profile;
+  ASSERT_TRUE(client.GetProfile("c-1001", &profile).ok());
+  EXPECT_EQ(profile.profile().interactions(), 2);
+  ASSERT_EQ(profile.profile().holdings_size(), 1);
+  EXPECT_EQ(profile.profile().holdings(0).product(), "broadband_basic");
+  EXPECT_DOUBLE_EQ(profile.profile().monetary_total(), 30);
+  EXPECT_FALSE(profile.highlights().empty());
+
+  v1::DecideResponse third;
+  ASSERT_TRUE(client.Decide("c-1001", PageView("e3"), &third).ok());
+  ASSERT_TRUE(client.GetProfile("c-1001", &profile).ok());
+  EXPECT_EQ(profile.profile().interactions(), 3);
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+TEST(EndToEndTest, BadRequestsGetSpecificCodes) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  Client client(server->grpc_address());
+  v1::DecideResponse out;
+  grpc::Status s = client.Decide("c-1", PageView(""), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("event.event_id"));
+
+  v1::GetProfileResponse profile;
+  s = client.GetProfile("c-never-seen", &profile);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::OutcomeResponse outcome;
+  auto ctx = Client::Context();
+  s = client.decisions().RecordOutcome(ctx.get(), v1::OutcomeRequest(), &outcome);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_THAT(s.error_message(), HasSubstr("closed-loop"));
+
+  v1::LinkIdentityResponse link;
+  ctx = Client::Context();
+  s = client.profiles().LinkIdentity(ctx.get(), v1::LinkIdentityRequest(), &link);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_THAT(s.error_message(), HasSubstr("single customer view"));
+
+  v1::IngestSummary summary;
+  ctx = Client::Context();
+  auto writer = client.decisions().IngestEvents(ctx.get(), &summary);
+  writer->WritesDone();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+TEST(EndToEndTest, BrokenStrategyIsRefusedWhileDecisionsKeepWorking) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  Client client(server->grpc_address());
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, failed{0};
+  std::thread load([&] {
+    Client c(server->grpc_address());
+    for (int i = 0; i < 2000 && !stop; ++i) {
+      v1::DecideResponse out;
+      (c.Decide(absl::StrCat("c-", i % 50), PageView(absl::StrCat("load-", i)), &out).ok() ? ok
+                                                                                          : failed)++;
+    }
+  });
+
+  v1::ReloadStrategyRequest bad;
+  bad.set_inline_json(R"({"version": "broken", "offers": [{"id": "x", "name": "X",
+      "kind": "cross_sell", "channels": ["fax"]}], "segments": [{"id": "all", "name": "All",
+      "rule": "true"}]})");
+  v1::ReloadStrategyResponse reloaded;
+  for (int i = 0; i < 5; ++i) {
+    grpc::Status s = client.Reload(bad, &reloaded);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr(R"(offers[0].channels[0]: unknown channel "fax")"));
+  }
+  v1::ReloadStrategyRequest from_file;
+  from_file.set_from_file(true);
+  ASSERT_TRUE(client.Reload(from_file, &reloaded).ok());
+  EXPECT_EQ(reloaded.info().version(), "2026-11-23.1");
+  EXPECT_EQ(reloaded.previous_version(), "2026-11-23.1");
+  stop = true;
+  load.join();
+  EXPECT_GT(ok.load(), 0);
+  EXPECT_EQ(failed.load(), 0);
+
+  v1::GetStrategyResponse current;
+  ASSERT_TRUE(client.GetStrategy(&current).ok());
+  EXPECT_EQ(current.info().version(), "2026-11-23.1");
+  EXPECT_EQ(current.info().checksum().size(), 64u);
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+TEST(EndToEndTest, SighupReloadsTheStrategyFile) {
+  TempDir dir;
+  const std::string strategy = dir.path() + "/strategy.json";
+  std::filesystem::copy_file(kStrategy, strategy);
+  auto server = ServerProcess::Start({"--data_dir=" + dir.path() + "/db", "--strategy=" + strategy});
+  ASSERT_TRUE(server.ok()) << server.status();
+  {
+    std::ifstream in(strategy);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string json = ss.str();
+    const std::string from = R"("version": "2026-11-23.1")";
+    ASSERT_NE(json.find(from), std::string::npos);
+    json.replace(json.find(from), from.size(), R"("version": "reloaded-by-sighup")");
+    std::ofstream(strategy, std::ios::trunc) << json;
+  }
+  (*server)->Signal(SIGHUP);
+  Client client((*server)->grpc_address());
+  v1::GetStrategyResponse current;
+  for (int i = 0; i < 200; ++i) {  // bounded: up to ~10 s for the signal to be handled
+    ASSERT_TRUE(client.GetStrategy(&current).ok());
+    if (current.info().version() == "reloaded-by-sighup") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(current.info().version(), "reloaded-by-sighup");
+  EXPECT_EQ((*server)->Stop(), 0);
+}
+
+TEST(EndToEndTest, MetricsPassPromtool) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  Client client(server->grpc_address());
+  v1::DecideResponse out;
+  ASSERT_TRUE(client.Decide("c-1", PageView("m1"), &out).ok());
+  (void)client.Decide("c-1", PageView(""), &out);
+
+  auto body = testing::HttpGet(server->metrics_port(), "/metrics");
+  ASSERT_TRUE(body.ok()) << body.status();
+  EXPECT_THAT(*body, HasSubstr(R"(nbo_decisions_total{channel="web",result="offers"} 1)"));
+  EXPECT_THAT(*body, HasSubstr(R"(nbo_decisions_total{channel="web",result="invalid"} 1)"));
+  EXPECT_THAT(*body, HasSubstr(
+      R"(nbo_grpc_server_handled_total{code="INVALID_ARGUMENT",method="/nbo.v1.DecisionService/Decide"} 1)"));
+  EXPECT_THAT(*body, HasSubstr(R"(nbo_strategy_info{checksum=")"));
+  EXPECT_THAT(*body, HasSubstr("nbo_decision_latency_seconds_bucket"));
+  EXPECT_THAT(*body, HasSubstr("process_start_time_seconds"));
+  EXPECT_THAT(*body, HasSubstr("nbo_rocksdb_live_data_bytes"));
+  EXPECT_THAT(*body, ::testing::Not(HasSubstr("c-1\"")));  // no customer ids in labels
+
+  const std::string file = dir.path() + "/metrics.txt";
+  std::ofstream(file) << *body;
+  auto promtool = testing::RunProcess({"/bin/sh", "-c", "promtool check metrics < " + file},
+                                      absl::Seconds(60));
+  EXPECT_EQ(promtool.exit_code, 0) << promtool.stdout_text << promtool.stderr_text
+                                   << "\n(promtool comes with Debian's prometheus package; "
+                                      "scripts/test installs it)";
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+TEST(EndToEndTest, HealthAndReflection) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  auto channel = grpc::CreateChannel(server->grpc_address(), grpc::InsecureChannelCredentials());
+
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::health::v1::HealthCheckResponse status;
+  auto ctx = Client::Context();
+  ASSERT_TRUE(health->Check(ctx.get(), grpc::health::v1::HealthCheckRequest(), &status).ok());
+  EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
+  ctx = Client::Context();
+  auto stream = reflection->ServerReflectionInfo(ctx.get());
+  grpc::reflection::v1alpha::ServerReflectionRequest req;
+  req.set_list_services("*");
+  ASSERT_TRUE(stream->Write(req));
+  stream->WritesDone();
+  grpc::reflection::v1alpha::ServerReflectionResponse resp;
+  ASSERT_TRUE(stream->Read(&resp));
+  std::vector<std::string> services;
+  for (const auto& s : resp.list_services_response().service()) services.push_back(s.name());
+  EXPECT_THAT(services, ::testing::IsSupersetOf({"nbo.v1.DecisionService", "nbo.v1.ProfileService",
+                                                 "nbo.v1.StrategyService", "grpc.health.v1.Health"}));
+  while (stream->Read(&resp)) {
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+TEST(EndToEndTest, CliTalksToTheServer) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  const std::string addr = "--addr=" + server->grpc_address();
+  auto decide = testing::RunProcess({NBO_CLI_BIN, "decide", addr, "--customer=c-1001",
+                                     "--channel=web", "--event=page_view"},
+                                    absl::Seconds(30));
+  EXPECT_EQ(decide.exit_code, 0) << decide.stderr_text;
+  EXPECT_THAT(decide.stdout_text, HasSubstr("c-1001"));
+  EXPECT_THAT(decide.stdout_text, HasSubstr("1. "));
+
+  auto profile = testing::RunProcess({NBO_CLI_BIN, "profile", addr, "c-1001"}, absl::Seconds(30));
+  EXPECT_EQ(profile.exit_code, 0) << profile.stderr_text;
+  EXPECT_THAT(profile.stdout_text, HasSubstr("Interactions"));
+
+  auto missing = testing::RunProcess({NBO_CLI_BIN, "profile", addr, "c-nobody"}, absl::Seconds(30));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.stderr_text, HasSubstr("NOT_FOUND"));
+
+  auto json = testing::RunProcess({NBO_CLI_BIN, "strategy", "show", addr, "--json"},
+                                  absl::Seconds(30));
+  EXPECT_EQ(json.exit_code, 0) << json.stderr_text;
+  EXPECT_THAT(json.stdout_text, HasSubstr("\"checksum\""));
+  EXPECT_EQ(server->Stop(), 0);
+
+  auto down = testing::RunProcess({NBO_CLI_BIN, "strategy", "show", addr, "--timeout=2s"},
+                                  absl::Seconds(30));
+  EXPECT_EQ(down.exit_code, 3);
+  EXPECT_THAT(down.stderr_text, HasSubstr("cannot reach nbo-server"));
+}
+
+TEST(EndToEndTest, StartupErrorsAreOneClearLine) {
+  TempDir dir;
+  const std::string bad_strategy = dir.path() + "/bad.json";
+  std::ofstream(bad_strategy) << R"({"version": "v", "offers": [{"id": "a", "name": "A",
+      "kind": "cross_sell", "channels": ["fax"]}], "segments": [{"id": "s", "name": "S",
+      "rule": "true"}]})";
+  auto r = testing::RunProcess({NBO_SERVER_BIN, "--listen=127.0.0.1:0", "--metrics_listen=",
+                                "--data_dir=" + dir.path() + "/db1", "--strategy=" + bad_strategy},
+                               absl::Seconds(30));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.stderr_text, HasSubstr(bad_strategy));
+  EXPECT_THAT(r.stderr_text, HasSubstr(R"(offers[0].channels[0]: unknown channel "fax")"));
+
+  r = testing::RunProcess({NBO_SERVER_BIN, "--listen=127.0.0.1:0", "--metrics_listen=",
+                           "--data_dir=" + dir.path() + "/db2",
+                           "--strategy=" + dir.path() + "/missing.json"},
+                          absl::Seconds(30));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.stderr_text, HasSubstr("missing.json"));
+
+  std::ofstream(dir.path() + "/a_file") << "x";
+  r = testing::RunProcess({NBO_SERVER_BIN, "--listen=127.0.0.1:0", "--metrics_listen=",
+                           "--data_dir=" + dir.path() + "/a_file/db", "--strategy=" + kStrategy},
+                          absl::Seconds(30));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.stderr_text, HasSubstr("data_dir"));
+  EXPECT_THAT(r.stderr_text, HasSubstr("a_file"));
+
+  r = testing::RunProcess({NBO_SERVER_BIN, "--block_cache_mb=0"}, absl::Seconds(30));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.stderr_text, HasSubstr("--block_cache_mb"));
+
+  r = testing::RunProcess({NBO_SERVER_BIN, "--no_such_flag"}, absl::Seconds(30));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.stderr_text, HasSubstr("no_such_flag"));
+}
+
+TEST(EndToEndTest, SecondServerOnTheSameDataDirIsRefused) {
+  TempDir dir;
+  auto first = MustStart(dir.path());
+  ASSERT_NE(first, nullptr);
+  auto r = testing::RunProcess({NBO_SERVER_BIN, "--listen=127.0.0.1:0", "--metrics_listen=",
+                                "--data_dir=" + dir.path(), "--strategy=" + kStrategy},
+                               absl::Seconds(30));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.stderr_text, HasSubstr("another nbo-server"));
+  EXPECT_EQ(first->Stop(), 0);
+}
+
+}  // namespace
+}  // namespace nbo
