@@ -1,19 +1,35 @@
 #include "server/id_generator.h"
 
 #include <cstdio>
+#include <random>
 
 namespace nbo::server {
+namespace {
+
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t RandomKey() {
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+}  // namespace
+
+IdGenerator::IdGenerator() : key_(RandomKey()) {}
 
 std::string IdGenerator::NextDecisionId(absl::Time now) {
-  uint64_t random;
-  {
-    absl::MutexLock lock(&mu_);
-    random = absl::Uniform<uint64_t>(gen_);
-  }
+  const uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed);
+  // key_ * odd constant + n stays a bijection of n before mixing.
+  const uint64_t suffix = SplitMix64(key_ * 0xd1342543de82ef95ULL + n);
   const auto ms = static_cast<unsigned long long>(absl::ToUnixMillis(now));
   char buf[40];
   std::snprintf(buf, sizeof(buf), "d-%012llx%016llx", ms & 0xffffffffffffULL,
-                static_cast<unsigned long long>(random));
+                static_cast<unsigned long long>(suffix));
   return buf;
 }
 

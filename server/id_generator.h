@@ -1,29 +1,32 @@
-// Decision ids: "d-" + 12 hex digits of Unix milliseconds + 16 random hex digits. Time-ordered, so
-// the decision log is append-mostly in RocksDB; 64 random bits make collisions negligible.
+// Decision ids: "d-" + 12 hex digits of Unix milliseconds + 16 hex digits of a mixed counter.
+// Time-ordered, so the decision log is append-mostly in RocksDB.
 #ifndef NBO_SERVER_ID_GENERATOR_H_
 #define NBO_SERVER_ID_GENERATOR_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
-#include "absl/random/random.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace nbo::server {
 
-// Thread-safe.
+// Thread-safe and lock-free: one atomic increment per id. The 64-bit suffix is splitmix64 of
+// (key + counter), a bijection of the counter, so ids of one process never collide; the key is
+// random per process, so ids of different processes (restarts) differ with high probability even
+// within the same millisecond. Not meant to be unguessable.
 class IdGenerator {
  public:
-  // Seeded from the OS; tests pass a fixed seed for reproducible ids.
-  IdGenerator() = default;
-  explicit IdGenerator(uint64_t seed) : gen_(std::seed_seq{seed}) {}
+  // A random key from the OS.
+  IdGenerator();
+  // A fixed key, for reproducible ids in tests.
+  explicit IdGenerator(uint64_t key) : key_(key) {}
 
   std::string NextDecisionId(absl::Time now);
 
  private:
-  absl::Mutex mu_;
-  absl::BitGen gen_ ABSL_GUARDED_BY(mu_);
+  const uint64_t key_;
+  std::atomic<uint64_t> counter_{0};
 };
 
 }  // namespace nbo::server

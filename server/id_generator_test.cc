@@ -1,5 +1,8 @@
 #include "server/id_generator.h"
 
+#include <thread>
+#include <vector>
+
 #include "absl/container/flat_hash_set.h"
 #include "gtest/gtest.h"
 
@@ -26,6 +29,34 @@ TEST(IdGeneratorTest, IdsAreUniqueAndSortByTime) {
     EXPECT_LT(previous, id);
     previous = id;
   }
+}
+
+}  // namespace
+}  // namespace nbo::server
+
+namespace nbo::server {
+namespace {
+
+TEST(IdGeneratorTest, SameKeyGivesSameIds) {
+  IdGenerator a(42), b(42);
+  EXPECT_EQ(a.NextDecisionId(kT0), b.NextDecisionId(kT0));
+  EXPECT_NE(IdGenerator(1).NextDecisionId(kT0), IdGenerator(2).NextDecisionId(kT0));
+}
+
+TEST(IdGeneratorTest, ConcurrentCallersNeverCollide) {
+  IdGenerator ids(3);
+  constexpr int kThreads = 4, kPerThread = 5000;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) made[t].push_back(ids.NextDecisionId(kT0));
+    });
+  }
+  for (auto& th : threads) th.join();
+  absl::flat_hash_set<std::string> all;
+  for (const auto& v : made) all.insert(v.begin(), v.end());
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
 }
 
 }  // namespace

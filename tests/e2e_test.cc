@@ -390,6 +390,20 @@ TEST(EndToEndTest, StartupErrorsAreOneClearLine) {
   EXPECT_THAT(r.stderr_text, HasSubstr("no_such_flag"));
 }
 
+TEST(EndToEndTest, ConfigFileSetsTheSameOptionsAsFlags) {
+  TempDir dir;
+  const std::string flagfile = dir.path() + "/nbo.flags";
+  std::ofstream(flagfile) << "--data_dir=" << dir.path() << "/from_flagfile\n"
+                          << "--strategy=" << kStrategy << "\n";
+  auto server = ServerProcess::Start({"--flagfile=" + flagfile});
+  ASSERT_TRUE(server.ok()) << server.status();
+  Client client((*server)->grpc_address());
+  v1::DecideResponse out;
+  ASSERT_TRUE(client.Decide("c-1", PageView("f1"), &out).ok());
+  EXPECT_EQ((*server)->Stop(), 0);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/from_flagfile/CURRENT"));
+}
+
 TEST(EndToEndTest, SecondServerOnTheSameDataDirIsRefused) {
   TempDir dir;
   auto first = MustStart(dir.path());

@@ -30,7 +30,7 @@ nbo_install_deps() {
   local packages=("${NBO_BUILD_PACKAGES[@]}")
   if [[ "${1:-build}" == test ]]; then packages+=("${NBO_TEST_PACKAGES[@]}"); fi
   local missing
-  missing=$(nbo_missing_packages "${packages[@]}" | tr '\n' ' ')
+  missing=$(nbo_missing_packages "${packages[@]}" | paste -sd ' ' -)
   if [[ -z "${missing// /}" ]]; then
     return 0
   fi
