@@ -69,14 +69,22 @@ int Rank(const Strategy& strategy, const Pairs& pairs, const DecisionInputs& in,
 
 absl::string_view DropReasonName(DropReason reason) {
   switch (reason) {
-    case DropReason::kNone: return "kept";
-    case DropReason::kAlreadyHeld: return "already_held";
-    case DropReason::kMissingBase: return "missing_base_product";
-    case DropReason::kExcludedHolding: return "excluded_holding";
-    case DropReason::kChannel: return "channel";
-    case DropReason::kNotEligible: return "not_eligible";
-    case DropReason::kDuplicate: return "duplicate";
-    case DropReason::kRankedOut: return "ranked_out";
+    case DropReason::kNone:
+      return "kept";
+    case DropReason::kAlreadyHeld:
+      return "already_held";
+    case DropReason::kMissingBase:
+      return "missing_base_product";
+    case DropReason::kExcludedHolding:
+      return "excluded_holding";
+    case DropReason::kChannel:
+      return "channel";
+    case DropReason::kNotEligible:
+      return "not_eligible";
+    case DropReason::kDuplicate:
+      return "duplicate";
+    case DropReason::kRankedOut:
+      return "ranked_out";
   }
   return "unknown";
 }

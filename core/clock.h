@@ -1,4 +1,5 @@
-// Time source injected into everything that needs "now"; core itself only receives absl::Time values.
+// Time source injected into everything that needs "now"; core itself only receives absl::Time
+// values.
 #ifndef NBO_CORE_CLOCK_H_
 #define NBO_CORE_CLOCK_H_
 

@@ -24,7 +24,8 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   absl::string_view call_reason = request.context().call_reason();
   if (call_reason.empty() && event.has_call_started()) call_reason = event.call_started().reason();
   absl::string_view product_in_view = request.context().product_in_view();
-  if (product_in_view.empty() && event.has_page_view()) product_in_view = event.page_view().product();
+  if (product_in_view.empty() && event.has_page_view())
+    product_in_view = event.page_view().product();
   const DecisionInputs in{profile, event, request.placement(), call_reason, product_in_view, now};
 
   DecisionResult result;
@@ -55,8 +56,8 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
     o->set_product(offer.def->product());
     o->set_score(c.score);
     *o->mutable_parts() = c.parts;
-    o->set_reason(offer.reason.Render(ReasonInputs{offer.def->name(), segment.def->name(),
-                                                   offer.def->product(), &profile, now}));
+    o->set_reason(offer.reason.Render(
+        ReasonInputs{offer.def->name(), segment.def->name(), offer.def->product(), &profile, now}));
     AddReasonCodes(offer, result.arbitration.fallback, *o);
   }
   return result;

@@ -18,23 +18,26 @@ const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 std::string LargeStrategy() {
   std::string json = R"({"version": "bench", "offers": [)";
   for (int i = 0; i < 200; ++i) {
-    const char* kind = i % 4 == 0 ? "upsell" : i % 4 == 1 ? "cross_sell" : i % 4 == 2 ? "retention" : "service";
-    absl::StrAppend(&json, i ? "," : "", R"({"id": "o)", i, R"(", "name": "Offer )", i,
-                    R"(", "kind": ")", kind, R"(", "product": "p)", i, R"(", "margin": )",
-                    10 + i % 50, R"(, "prior": {"rate": 0.0)", 1 + i % 9, "}",
-                    i % 4 == 0 ? absl::StrCat(R"(, "requires_any": ["p)", (i + 1) % 200, R"("])")
-                               : "",
-                    i % 10 == 0 ? R"(, "eligibility": "tenure_days > 30 || purchases > 2")" : "",
-                    R"(, "reason": "{offer}: {months_held:p1} months"})");
+    const char* kind = i % 4 == 0   ? "upsell"
+                       : i % 4 == 1 ? "cross_sell"
+                       : i % 4 == 2 ? "retention"
+                                    : "service";
+    absl::StrAppend(
+        &json, i ? "," : "", R"({"id": "o)", i, R"(", "name": "Offer )", i, R"(", "kind": ")", kind,
+        R"(", "product": "p)", i, R"(", "margin": )", 10 + i % 50, R"(, "prior": {"rate": 0.0)",
+        1 + i % 9, "}",
+        i % 4 == 0 ? absl::StrCat(R"(, "requires_any": ["p)", (i + 1) % 200, R"("])") : "",
+        i % 10 == 0 ? R"(, "eligibility": "tenure_days > 30 || purchases > 2")" : "",
+        R"(, "reason": "{offer}: {months_held:p1} months"})");
   }
   json += R"(], "segments": [)";
   for (int s = 0; s < 50; ++s) {
-    absl::StrAppend(&json, s ? "," : "", R"({"id": "s)", s, R"(", "name": "Segment )", s,
-                    R"(", "rule": ")",
-                    s == 49 ? std::string("true")
-                            : absl::StrCat(R"(monetary_total > )", 5000 - s * 100,
-                                           R"( && holds(\"p)", s, R"(\") && interactions_on(\"web\") > )", s % 5),
-                    R"(", "treatments": [)");
+    absl::StrAppend(
+        &json, s ? "," : "", R"({"id": "s)", s, R"(", "name": "Segment )", s, R"(", "rule": ")",
+        s == 49 ? std::string("true")
+                : absl::StrCat(R"(monetary_total > )", 5000 - s * 100, R"( && holds(\"p)", s,
+                               R"(\") && interactions_on(\"web\") > )", s % 5),
+        R"(", "treatments": [)");
     for (int t = 0; t < 20; ++t) {
       absl::StrAppend(&json, t ? "," : "", R"({"offer_id": "o)", (s * 7 + t * 13) % 200,
                       R"(", "weight": )", 1 + t % 3, "}");

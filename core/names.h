@@ -5,9 +5,9 @@
 
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "nbo/v1/common.pb.h"
 #include "nbo/v1/event.pb.h"
 

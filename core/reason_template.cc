@@ -25,7 +25,7 @@ absl::StatusOr<ReasonTemplate> ReasonTemplate::Parse(absl::string_view text) {
   };
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '}' ) {
+    if (c == '}') {
       if (i + 1 < text.size() && text[i + 1] == '}') {
         literal += '}';
         ++i;

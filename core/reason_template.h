@@ -3,10 +3,10 @@
 #define NBO_CORE_REASON_TEMPLATE_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "nbo/v1/profile.pb.h"
 

@@ -43,10 +43,10 @@ absl::Status CheckQuantity(int32_t q, absl::string_view path) {
   return absl::OkStatus();
 }
 
-#define NBO_CHECK_OK(expr)                  \
-  do {                                      \
-    absl::Status _st = (expr);              \
-    if (!_st.ok()) return _st;              \
+#define NBO_CHECK_OK(expr)     \
+  do {                         \
+    absl::Status _st = (expr); \
+    if (!_st.ok()) return _st; \
   } while (0)
 
 absl::Status ValidateKind(const v1::Event& e, const std::string& p) {
@@ -70,9 +70,9 @@ absl::Status ValidateKind(const v1::Event& e, const std::string& p) {
       const auto& pu = e.purchase();
       if (pu.items().empty()) return Bad(p + ".purchase.items", "at least one item required");
       if (pu.items_size() > 1000) return Bad(p + ".purchase.items", "more than 1000 items");
-      if (!pu.currency().empty() &&
-          (pu.currency().size() != 3 || !std::all_of(pu.currency().begin(), pu.currency().end(),
-                                                      [](char c) { return c >= 'A' && c <= 'Z'; }))) {
+      if (!pu.currency().empty() && (pu.currency().size() != 3 ||
+                                     !std::all_of(pu.currency().begin(), pu.currency().end(),
+                                                  [](char c) { return c >= 'A' && c <= 'Z'; }))) {
         return Bad(p + ".purchase.currency", "must be a 3-letter ISO 4217 code such as \"EUR\"");
       }
       NBO_CHECK_OK(CheckText(pu.order_id(), 128, p + ".purchase.order_id"));

@@ -3,9 +3,8 @@
 #ifndef NBO_CORE_REQUEST_VALIDATION_H_
 #define NBO_CORE_REQUEST_VALIDATION_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "nbo/v1/common.pb.h"
 #include "nbo/v1/decision.pb.h"

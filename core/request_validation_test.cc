@@ -84,8 +84,7 @@ INSTANTIATE_TEST_SUITE_P(
                   r.mutable_event()->mutable_purchase()->set_currency("euro");
                 },
                 "event.purchase.currency"},
-        BadCase{"Nps11",
-                [](auto& r) { r.mutable_event()->mutable_survey_answer()->set_nps(11); },
+        BadCase{"Nps11", [](auto& r) { r.mutable_event()->mutable_survey_answer()->set_nps(11); },
                 "event.survey_answer.nps: must be 0..10, got 11"},
         BadCase{"ComplaintSeverity",
                 [](auto& r) { r.mutable_event()->mutable_complaint()->set_severity(0); },

@@ -55,26 +55,36 @@ class Context : public expr::EvalContext {
   double Number(int slot) const override {
     const v1::Profile& p = in_.profile;
     switch (slot) {
-      case kInteractions: return static_cast<double>(p.interactions());
-      case kPurchases: return static_cast<double>(p.purchases());
-      case kMonetaryTotal: return p.monetary_total();
-      case kMarginTotal: return p.margin_total();
+      case kInteractions:
+        return static_cast<double>(p.interactions());
+      case kPurchases:
+        return static_cast<double>(p.purchases());
+      case kMonetaryTotal:
+        return p.monetary_total();
+      case kMarginTotal:
+        return p.margin_total();
       case kTenureDays:
         return p.has_first_seen()
                    ? std::max(0.0, absl::ToDoubleHours(in_.now - FromProto(p.first_seen())) / 24)
                    : 0.0;
-      case kHoldings: return static_cast<double>(p.holdings_size());
+      case kHoldings:
+        return static_cast<double>(p.holdings_size());
     }
     return 0;
   }
   bool Bool(int) const override { return false; }
   std::string_view String(int slot) const override {
     switch (slot) {
-      case kChannel: return Std(ChannelName(in_.event.channel()));
-      case kEvent: return Std(EventKindName(in_.event));
-      case kPlacement: return Std(in_.placement);
-      case kCallReason: return Std(in_.call_reason);
-      case kProductInView: return Std(in_.product_in_view);
+      case kChannel:
+        return Std(ChannelName(in_.event.channel()));
+      case kEvent:
+        return Std(EventKindName(in_.event));
+      case kPlacement:
+        return Std(in_.placement);
+      case kCallReason:
+        return Std(in_.call_reason);
+      case kProductInView:
+        return Std(in_.product_in_view);
     }
     return {};
   }
@@ -92,7 +102,8 @@ class Context : public expr::EvalContext {
           if (h.category() == arg) return Value::Bool(true);
         }
         return Value::Bool(false);
-      case kMonthsHeld: return Value::Number(MonthsHeld(p, arg, in_.now));
+      case kMonthsHeld:
+        return Value::Number(MonthsHeld(p, arg, in_.now));
       case kInteractionsOn: {
         const auto channel = ParseChannel(arg);
         for (const auto& u : p.channel_usage()) {
@@ -118,8 +129,6 @@ absl::StatusOr<Rule> Rule::Compile(absl::string_view source) {
   return Rule(*std::move(compiled));
 }
 
-bool Rule::Matches(const DecisionInputs& in) const {
-  return expr_.EvalBool(Context(in));
-}
+bool Rule::Matches(const DecisionInputs& in) const { return expr_.EvalBool(Context(in)); }
 
 }  // namespace nbo::core

@@ -5,9 +5,9 @@
 #define NBO_CORE_RULE_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "core/expr/compiled_expr.h"
 #include "nbo/v1/event.pb.h"

@@ -65,8 +65,7 @@ TEST_F(RuleTest, Functions) {
 TEST_F(RuleTest, CompileErrorsAreInvalidArgument) {
   EXPECT_EQ(Rule::Compile("holds(1)").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Rule::Compile("purchases").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Rule::Compile("unknown_var > 1").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Rule::Compile("unknown_var > 1").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -120,7 +120,8 @@ void AddRuleError(const std::string& path, absl::string_view message, Problems& 
   const size_t sep = message.find(": ");
   const absl::string_view pos = message.substr(0, sep);
   if (sep != absl::string_view::npos && !pos.empty() &&
-      std::all_of(pos.begin(), pos.end(), [](char c) { return c == ':' || (c >= '0' && c <= '9'); })) {
+      std::all_of(pos.begin(), pos.end(),
+                  [](char c) { return c == ':' || (c >= '0' && c <= '9'); })) {
     problems.Error(absl::StrCat(path, ":", pos), std::string(message.substr(sep + 2)));
   } else {
     problems.Error(path, std::string(message));
@@ -149,8 +150,8 @@ void CompileOffers(const v1::Strategy& doc, Strategy& s, Problems& problems) {
       problems.Error(path + ".kind",
                      o.kind().empty()
                          ? absl::StrCat("required, one of: ", absl::StrJoin(OfferKindNames(), ", "))
-                         : absl::StrCat("unknown kind \"", o.kind(), "\"; one of: ",
-                                        absl::StrJoin(OfferKindNames(), ", ")));
+                         : absl::StrCat("unknown kind \"", o.kind(),
+                                        "\"; one of: ", absl::StrJoin(OfferKindNames(), ", ")));
     }
     if (c.kind == v1::OFFER_KIND_UPSELL && o.requires_any().empty()) {
       problems.Error(path + ".requires_any",
@@ -162,8 +163,8 @@ void CompileOffers(const v1::Strategy& doc, Strategy& s, Problems& problems) {
         c.channel_mask |= 1u << *ch;
       } else {
         problems.Error(absl::StrCat(path, ".channels[", j, "]"),
-                       absl::StrCat("unknown channel \"", o.channels(j), "\"; one of: ",
-                                    absl::StrJoin(ChannelNames(), ", ")));
+                       absl::StrCat("unknown channel \"", o.channels(j),
+                                    "\"; one of: ", absl::StrJoin(ChannelNames(), ", ")));
       }
     }
     if (!std::isfinite(o.margin()) || o.margin() < 0) {
@@ -255,7 +256,8 @@ void CompileFallbacks(const v1::Strategy& doc, Strategy& s, Problems& problems) 
       has_any = true;
       target = &any;
     } else if (auto ch = ParseChannel(f.channel())) {
-      if (has[*ch]) problems.Error(path + ".channel", absl::StrCat("a second list for \"", f.channel(), "\""));
+      if (has[*ch])
+        problems.Error(path + ".channel", absl::StrCat("a second list for \"", f.channel(), "\""));
       has[*ch] = true;
       target = &s.fallbacks[*ch];
     } else {
@@ -314,9 +316,8 @@ StrategyLoadResult CompileStrategy(v1::Strategy document) {
     problems.Error("version", "longer than 64 characters");
   }
   if (!doc.currency().empty() &&
-      (doc.currency().size() != 3 ||
-       !std::all_of(doc.currency().begin(), doc.currency().end(),
-                    [](char c) { return c >= 'A' && c <= 'Z'; }))) {
+      (doc.currency().size() != 3 || !std::all_of(doc.currency().begin(), doc.currency().end(),
+                                                  [](char c) { return c >= 'A' && c <= 'Z'; }))) {
     problems.Error("currency", absl::StrCat("\"", doc.currency(),
                                             "\" is not a 3-letter ISO 4217 code such as \"EUR\""));
   }

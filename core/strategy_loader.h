@@ -4,10 +4,10 @@
 
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "core/strategy.h"
 #include "nbo/v1/strategy.pb.h"
 

@@ -45,8 +45,9 @@ TEST(StrategyLoaderTest, LoadsAValidStrategy) {
 }
 
 TEST(StrategyLoaderTest, UnknownChannelIsLocated) {
-  EXPECT_THAT(Errors(Edit(R"("channels": ["web", "call_centre"])", R"("channels": ["web", "fax"])")),
-              HasSubstr(R"(offers[1].channels[1]: unknown channel "fax"; one of: web,)"));
+  EXPECT_THAT(
+      Errors(Edit(R"("channels": ["web", "call_centre"])", R"("channels": ["web", "fax"])")),
+      HasSubstr(R"(offers[1].channels[1]: unknown channel "fax"; one of: web,)"));
 }
 
 TEST(StrategyLoaderTest, ReportsEveryProblemNotJustTheFirst) {
@@ -94,8 +95,9 @@ TEST(StrategyLoaderTest, RuleErrorsCarryLineAndColumn) {
 }
 
 TEST(StrategyLoaderTest, RuleMustBeBoolean) {
-  EXPECT_THAT(Errors(Edit(R"j("rule": "holds(\"broadband_basic\")")j", R"("rule": "purchases + 1")")),
-              HasSubstr("segments[0].rule:1:"));
+  EXPECT_THAT(
+      Errors(Edit(R"j("rule": "holds(\"broadband_basic\")")j", R"("rule": "purchases + 1")")),
+      HasSubstr("segments[0].rule:1:"));
 }
 
 TEST(StrategyLoaderTest, EligibilityErrorsAreLocated) {
@@ -125,7 +127,8 @@ TEST(StrategyLoaderTest, JsonSyntaxErrorHasLineAndColumn) {
 }
 
 TEST(StrategyLoaderTest, MissingVersionAndEmptyCatalogue) {
-  const std::string errors = Errors(R"({"segments": [{"id": "all", "name": "All", "rule": "true"}]})");
+  const std::string errors =
+      Errors(R"({"segments": [{"id": "all", "name": "All", "rule": "true"}]})");
   EXPECT_THAT(errors, HasSubstr("version: required"));
   EXPECT_THAT(errors, HasSubstr("offers: at least one offer is required"));
 }

@@ -3,8 +3,8 @@
 #define NBO_CORE_TEST_UTIL_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "core/strategy_loader.h"
 #include "core/time_util.h"

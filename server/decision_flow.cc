@@ -103,8 +103,8 @@ absl::StatusOr<v1::GetProfileResponse> DecisionFlow::GetProfile(
   }
   auto profile = store_.GetProfile(request.customer().customer_id());
   if (absl::IsNotFound(profile.status())) {
-    return absl::NotFoundError(absl::StrCat("customer \"", request.customer().customer_id(),
-                                            "\" has no profile"));
+    return absl::NotFoundError(
+        absl::StrCat("customer \"", request.customer().customer_id(), "\" has no profile"));
   }
   if (!profile.ok()) return profile.status();
   v1::GetProfileResponse response;
@@ -127,8 +127,7 @@ std::vector<std::string> ProfileHighlights(const v1::Profile& profile, absl::Tim
   }
   if (profile.purchases() > 0) {
     lines.push_back(absl::StrFormat("%d purchase%s, %.2f spent in total", profile.purchases(),
-                                    profile.purchases() == 1 ? "" : "s",
-                                    profile.monetary_total()));
+                                    profile.purchases() == 1 ? "" : "s", profile.monetary_total()));
   }
   if (!profile.holdings().empty()) {
     std::vector<std::string> products;

@@ -1,12 +1,12 @@
-// The request flows behind the gRPC adapters: per customer, lock -> read profile -> apply and decide
-// (core) -> one atomic write -> answer. No gRPC here, so tests drive it with plain values.
+// The request flows behind the gRPC adapters: per customer, lock -> read profile -> apply and
+// decide (core) -> one atomic write -> answer. No gRPC here, so tests drive it with plain values.
 #ifndef NBO_SERVER_DECISION_FLOW_H_
 #define NBO_SERVER_DECISION_FLOW_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "core/clock.h"
 #include "nbo/v1/decision.pb.h"
@@ -23,7 +23,8 @@ class FlowObserver {
  public:
   virtual ~FlowObserver() = default;
   // One Decide call. `result` is "offers", "fallback", "no_offer", "invalid" or "error".
-  virtual void OnDecision(v1::Channel channel, absl::string_view result, absl::Duration latency) = 0;
+  virtual void OnDecision(v1::Channel channel, absl::string_view result,
+                          absl::Duration latency) = 0;
   // A customer moved from one segment to another ("" = first segment).
   virtual void OnSegmentTransition(absl::string_view from, absl::string_view to) = 0;
 };

@@ -10,8 +10,8 @@
 namespace nbo::server {
 namespace {
 
-using ::testing::HasSubstr;
 using core::testing::kT0;
+using ::testing::HasSubstr;
 
 class RecordingObserver : public FlowObserver {
  public:
@@ -129,8 +129,9 @@ TEST_F(DecisionFlowTest, StoreReadFailureIsReported) {
 TEST_F(DecisionFlowTest, NoStrategyIsUnavailable) {
   StrategyHolder empty("none.json");
   DecisionFlow flow(store_, empty, clock_, ids_, nullptr);
-  EXPECT_EQ(flow.Decide(core::testing::Request("c-1", core::testing::PageView("e1"))).status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(
+      flow.Decide(core::testing::Request("c-1", core::testing::PageView("e1"))).status().code(),
+      absl::StatusCode::kUnavailable);
 }
 
 TEST_F(DecisionFlowTest, ConcurrentDecisionsForOneCustomerLoseNoUpdate) {

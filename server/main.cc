@@ -21,7 +21,8 @@ namespace {
 const nbo::server::ServerOptions kDefaults;
 }
 
-ABSL_FLAG(std::string, listen, kDefaults.listen, "gRPC listen address host:port (port 0: any free port)");
+ABSL_FLAG(std::string, listen, kDefaults.listen,
+          "gRPC listen address host:port (port 0: any free port)");
 ABSL_FLAG(std::string, metrics_listen, kDefaults.metrics_listen,
           "Prometheus /metrics listen address host:port (port 0: any free port; empty: off)");
 ABSL_FLAG(std::string, data_dir, kDefaults.data_dir, "RocksDB data directory (created if missing)");
@@ -84,8 +85,8 @@ absl::Status SetUpLogging() {
   const std::string level = absl::GetFlag(FLAGS_log_level);
   const auto parsed = spdlog::level::from_str(level);
   if (parsed == spdlog::level::off && level != "off") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--log_level: unknown level \"", level, "\"; one of debug, info, warn, error"));
+    return absl::InvalidArgumentError(absl::StrCat("--log_level: unknown level \"", level,
+                                                   "\"; one of debug, info, warn, error"));
   }
   logger->set_level(parsed);
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
@@ -120,14 +121,15 @@ int main(int argc, char** argv) {
   const auto strategy = (*app)->strategies().Current();
   std::printf("nbo-server listening: grpc=127.0.0.1:%d metrics=%s data_dir=%s strategy=%s (%s)\n",
               (*app)->grpc_port(),
-              (*app)->metrics_port() ? absl::StrCat("http://127.0.0.1:", (*app)->metrics_port(),
-                                                    "/metrics").c_str()
-                                     : "off",
+              (*app)->metrics_port()
+                  ? absl::StrCat("http://127.0.0.1:", (*app)->metrics_port(), "/metrics").c_str()
+                  : "off",
               options->data_dir.c_str(), strategy->info.version().c_str(),
               options->strategy_path.c_str());
-  std::printf("try: build/release/tools/nbo decide --addr 127.0.0.1:%d --customer c-1001 "
-              "--channel web --event page_view\n",
-              (*app)->grpc_port());
+  std::printf(
+      "try: build/release/tools/nbo decide --addr 127.0.0.1:%d --customer c-1001 "
+      "--channel web --event page_view\n",
+      (*app)->grpc_port());
   std::fflush(stdout);
   spdlog::info("serving on port {}", (*app)->grpc_port());
 
@@ -137,8 +139,8 @@ int main(int argc, char** argv) {
     if (signal == SIGHUP) {
       auto loaded = (*app)->ReloadStrategyFromFile();
       if (loaded.ok()) {
-        spdlog::info("SIGHUP: strategy reloaded: version={} checksum={}",
-                     (*loaded)->info.version(), (*loaded)->info.checksum());
+        spdlog::info("SIGHUP: strategy reloaded: version={} checksum={}", (*loaded)->info.version(),
+                     (*loaded)->info.checksum());
       } else {
         spdlog::warn("SIGHUP: strategy reload refused, the old strategy keeps serving: {}",
                      std::string(loaded.status().message()));

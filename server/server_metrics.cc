@@ -11,7 +11,7 @@ namespace nbo::server {
 namespace {
 
 constexpr std::array<absl::string_view, 5> kResultNames = {"offers", "fallback", "no_offer",
-                                                          "invalid", "error"};
+                                                           "invalid", "error"};
 
 int ResultIndex(absl::string_view result) {
   for (size_t i = 0; i < kResultNames.size(); ++i) {
@@ -22,11 +22,23 @@ int ResultIndex(absl::string_view result) {
 
 // gRPC status code names as grpc-go and grpcurl print them.
 absl::string_view CodeName(grpc::StatusCode code) {
-  static constexpr std::array<absl::string_view, 17> kNames = {
-      "OK",       "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",    "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE",    "DATA_LOSS", "UNAUTHENTICATED"};
+  static constexpr std::array<absl::string_view, 17> kNames = {"OK",
+                                                               "CANCELLED",
+                                                               "UNKNOWN",
+                                                               "INVALID_ARGUMENT",
+                                                               "DEADLINE_EXCEEDED",
+                                                               "NOT_FOUND",
+                                                               "ALREADY_EXISTS",
+                                                               "PERMISSION_DENIED",
+                                                               "RESOURCE_EXHAUSTED",
+                                                               "FAILED_PRECONDITION",
+                                                               "ABORTED",
+                                                               "OUT_OF_RANGE",
+                                                               "UNIMPLEMENTED",
+                                                               "INTERNAL",
+                                                               "UNAVAILABLE",
+                                                               "DATA_LOSS",
+                                                               "UNAUTHENTICATED"};
   const int i = static_cast<int>(code);
   return i >= 0 && i < static_cast<int>(kNames.size()) ? kNames[i] : "UNKNOWN";
 }
@@ -73,18 +85,19 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
                                        "is a customer's first segment).")),
       rpcs_(registry.AddCounter("nbo_grpc_server_handled_total",
                                 "gRPC calls completed, by method and status code.")),
-      reloads_(registry.AddCounter("nbo_strategy_reloads_total",
-                                   "Strategy loads after start-up, by result (ok, invalid, error).")) {
+      reloads_(
+          registry.AddCounter("nbo_strategy_reloads_total",
+                              "Strategy loads after start-up, by result (ok, invalid, error).")) {
   auto& decisions = registry.AddCounter(
       "nbo_decisions_total",
       "Decide calls by channel and result (offers, fallback, no_offer, invalid, error).");
-  auto& latency = registry.AddHistogram("nbo_decision_latency_seconds",
-                                        "Server-side Decide latency, by channel.",
-                                        DecisionBuckets());
+  auto& latency = registry.AddHistogram(
+      "nbo_decision_latency_seconds", "Server-side Decide latency, by channel.", DecisionBuckets());
   for (int c = 0; c < kChannels; ++c) {
     const std::string channel(core::ChannelName(static_cast<v1::Channel>(c)));
     for (int r = 0; r < kResults; ++r) {
-      decisions_[c][r] = &decisions.Add({{"channel", channel}, {"result", std::string(kResultNames[r])}});
+      decisions_[c][r] =
+          &decisions.Add({{"channel", channel}, {"result", std::string(kResultNames[r])}});
     }
     latency_[c] = &latency.Add({{"channel", channel}});
   }
@@ -97,22 +110,20 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
         }
         return out;
       });
-  registry.AddCallbackGauge("nbo_strategy_loaded_timestamp_seconds",
-                            "When the serving strategy was loaded, seconds since the Unix epoch.",
-                            {}, [&strategies] {
-                              auto s = strategies.Current();
-                              return s ? absl::ToDoubleSeconds(
-                                             core::FromProto(s->info.loaded_at()) -
-                                             absl::UnixEpoch())
-                                       : 0.0;
-                            });
+  registry.AddCallbackGauge(
+      "nbo_strategy_loaded_timestamp_seconds",
+      "When the serving strategy was loaded, seconds since the Unix epoch.", {}, [&strategies] {
+        auto s = strategies.Current();
+        return s ? absl::ToDoubleSeconds(core::FromProto(s->info.loaded_at()) - absl::UnixEpoch())
+                 : 0.0;
+      });
   // Storage health, read at scrape time, under Prometheus names, types and base units.
   struct StoreStat {
     const char* stat;    // name in Store::Stats()
     const char* metric;  // exported name
     const char* help;
     bool counter;
-    double scale;        // multiplies the store's value (micros -> seconds)
+    double scale;  // multiplies the store's value (micros -> seconds)
   };
   static constexpr StoreStat kStoreStats[] = {
       {"background_errors", "nbo_rocksdb_background_errors_total",
@@ -166,7 +177,9 @@ void ServerMetrics::OnStrategyReload(const absl::Status& status) {
 void ServerMetrics::OnRpcDone(absl::string_view method, grpc::StatusCode code) {
   // Only our own services and the standard ones: a client can send any method name.
   const bool known = absl::StartsWith(method, "/nbo.v1.") || absl::StartsWith(method, "/grpc.");
-  rpcs_.Add({{"method", known ? std::string(method) : "other"}, {"code", std::string(CodeName(code))}})
+  rpcs_
+      .Add({{"method", known ? std::string(method) : "other"},
+            {"code", std::string(CodeName(code))}})
       .Increment();
 }
 

@@ -28,13 +28,15 @@ TEST(ServerMetricsTest, RendersDecisionsTransitionsRpcsAndStrategy) {
 
   const std::string text = metrics::Render(registry);
   EXPECT_THAT(text, HasSubstr(R"(nbo_decisions_total{channel="web",result="offers"} 1)"));
-  EXPECT_THAT(text,
-              HasSubstr(R"(nbo_decisions_total{channel="call_centre",result="fallback"} 1)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_decisions_total{channel="call_centre",result="fallback"} 1)"));
   EXPECT_THAT(text, HasSubstr(R"(nbo_decision_latency_seconds_count{channel="web"} 1)"));
   EXPECT_THAT(text, HasSubstr(R"(nbo_segment_transitions_total{from="",to="everyone"} 1)"));
-  EXPECT_THAT(text, HasSubstr(
-      R"(nbo_grpc_server_handled_total{code="INVALID_ARGUMENT",method="/nbo.v1.DecisionService/Decide"} 1)"));
-  EXPECT_THAT(text, HasSubstr(R"(nbo_grpc_server_handled_total{code="UNIMPLEMENTED",method="other"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(nbo_grpc_server_handled_total{code="INVALID_ARGUMENT",method="/nbo.v1.DecisionService/Decide"} 1)"));
+  EXPECT_THAT(text,
+              HasSubstr(R"(nbo_grpc_server_handled_total{code="UNIMPLEMENTED",method="other"} 1)"));
   EXPECT_THAT(text, Not(HasSubstr("c-1234")));
   EXPECT_THAT(text, HasSubstr(R"(nbo_strategy_reloads_total{result="invalid"} 1)"));
   EXPECT_THAT(text, HasSubstr(R"(nbo_strategy_info{checksum=")"));

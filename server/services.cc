@@ -144,9 +144,9 @@ grpc::ServerUnaryReactor* StrategyServiceImpl::ValidateStrategy(
   return Finish(context, absl::OkStatus());
 }
 
-grpc::ServerUnaryReactor* StrategyServiceImpl::ExplainDecision(
-    grpc::CallbackServerContext* context, const v1::ExplainDecisionRequest*,
-    v1::ExplainDecisionResponse*) {
+grpc::ServerUnaryReactor* StrategyServiceImpl::ExplainDecision(grpc::CallbackServerContext* context,
+                                                               const v1::ExplainDecisionRequest*,
+                                                               v1::ExplainDecisionResponse*) {
   return NotYet(context, "ExplainDecision", "decision engine (explanations)");
 }
 

@@ -56,10 +56,9 @@ class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
 class StrategyServiceImpl final : public v1::StrategyService::CallbackService {
  public:
   // `on_reload` is told the outcome of every ReloadStrategy (for metrics and logs); may be empty.
-  StrategyServiceImpl(StrategyHolder& strategies, const core::Clock& clock,
-                      int max_document_bytes,
-                      std::function<void(const absl::StatusOr<std::shared_ptr<const LoadedStrategy>>&)>
-                          on_reload)
+  StrategyServiceImpl(
+      StrategyHolder& strategies, const core::Clock& clock, int max_document_bytes,
+      std::function<void(const absl::StatusOr<std::shared_ptr<const LoadedStrategy>>&)> on_reload)
       : strategies_(strategies),
         clock_(clock),
         max_document_bytes_(max_document_bytes),

@@ -37,7 +37,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return absl::InternalError(absl::StrCat("strategy file \"", path, "\": read failed"));
+  if (in.bad())
+    return absl::InternalError(absl::StrCat("strategy file \"", path, "\": read failed"));
   return ss.str();
 }
 
@@ -63,18 +64,17 @@ absl::StatusOr<std::shared_ptr<const LoadedStrategy>> StrategyHolder::LoadFile(
 }
 
 absl::StatusOr<std::shared_ptr<const LoadedStrategy>> StrategyHolder::LoadInline(std::string json,
-                                                                               absl::Time now) {
+                                                                                 absl::Time now) {
   return Install(std::move(json), "inline", now);
 }
 
 absl::StatusOr<std::shared_ptr<const LoadedStrategy>> StrategyHolder::Install(std::string json,
-                                                                            std::string source,
-                                                                            absl::Time now) {
+                                                                              std::string source,
+                                                                              absl::Time now) {
   core::StrategyLoadResult result = core::LoadStrategy(json);
   if (!result.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("strategy \"", source, "\" is invalid: ",
-                     core::FormatProblems(result.problems, false)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "strategy \"", source, "\" is invalid: ", core::FormatProblems(result.problems, false)));
   }
   auto loaded = std::make_shared<LoadedStrategy>();
   loaded->strategy = result.strategy;

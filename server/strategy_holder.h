@@ -29,9 +29,7 @@ class StrategyHolder {
   explicit StrategyHolder(std::string path) : path_(std::move(path)) {}
 
   // The serving strategy; nullptr only before the first successful load.
-  std::shared_ptr<const LoadedStrategy> Current() const {
-    return std::atomic_load(&current_);
-  }
+  std::shared_ptr<const LoadedStrategy> Current() const { return std::atomic_load(&current_); }
 
   // Reads and validates the configured file and swaps it in. On failure the serving strategy is
   // unchanged: NotFound/PermissionDenied naming the file when unreadable, InvalidArgument listing

@@ -11,8 +11,8 @@
 namespace nbo::server {
 namespace {
 
-using ::testing::HasSubstr;
 using core::testing::kT0;
+using ::testing::HasSubstr;
 
 class StrategyHolderTest : public ::testing::Test {
  protected:
@@ -24,9 +24,7 @@ class StrategyHolderTest : public ::testing::Test {
     Write(core::testing::kSmallStrategy);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  void Write(absl::string_view content) {
-    std::ofstream(path_, std::ios::trunc) << content;
-  }
+  void Write(absl::string_view content) { std::ofstream(path_, std::ios::trunc) << content; }
   std::string dir_, path_;
 };
 

@@ -129,7 +129,7 @@ else
   fi
   # Recorded series used anywhere must be defined by a record: rule.
   grep -ohE 'record: *nbo:[a-z0-9_:]+' "$RULES" | sed 's/record: *//' | sort -u >"$TMP/recorded"
-  grep -ohE '\bnbo:[a-z0-9_:]+' "${used_files[@]}" | sort -u >"$TMP/used_recorded"
+  grep -ohE '\bnbo:[a-z_][a-z0-9_:]*' "${used_files[@]}" | sort -u >"$TMP/used_recorded"
   missing=$(comm -23 "$TMP/used_recorded" "$TMP/recorded" | tr '\n' ' ')
   if [[ -z "${missing// /}" ]]; then
     ok "all recorded series used are defined in $RULES"
@@ -309,9 +309,13 @@ else
   skip "$DEPS not found: package list cross-check"
 fi
 if have apt-cache; then
+  # One apt-cache call (it is slow to start); a package apt knows has "Candidate: VERSION".
+  # shellcheck disable=SC2046
+  apt-cache policy $(cat "$TMP/docker_pkgs") >"$TMP/policy" 2>/dev/null
   bad=()
   while read -r pkg; do
-    apt-cache policy "$pkg" 2>/dev/null | grep -qE 'Candidate: [^(]' || bad+=("$pkg")
+    awk -v p="$pkg:" '$0 == p {f = 1; next} /^[^ ]/ {f = 0} f && /Candidate:/ && $2 != "(none)" {ok = 1}
+                      END {exit !ok}' "$TMP/policy" || bad+=("$pkg")
   done <"$TMP/docker_pkgs"
   if ((${#bad[@]} == 0)); then
     ok "every Dockerfile package is known to apt here ($(wc -l <"$TMP/docker_pkgs") packages)"
@@ -336,9 +340,11 @@ else
   # The runtime stage installs a package for every shared library the binaries need (directly or
   # through apt dependencies of the listed packages).
   if have ldd && have dpkg && have apt-cache && [[ -s "$TMP/runtime_pkgs" ]]; then
-    ldd "$SERVER" "$CLI" | awk '/=>/ {print $3}' | sort -u | while read -r lib; do
-      dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null
-    done | cut -d: -f1 | sort -u >"$TMP/needed_pkgs"
+    # dpkg -S knows a library by its installed path: try the path ldd shows and the resolved one.
+    ldd "$SERVER" "$CLI" | awk '/=>/ {print $3}' | sort -u >"$TMP/libs"
+    # shellcheck disable=SC2046
+    dpkg -S $(cat "$TMP/libs") $(xargs -r readlink -f <"$TMP/libs") 2>/dev/null \
+      | cut -d: -f1 | tr -d ' ' | tr ',' '\n' | sort -u >"$TMP/needed_pkgs"
     # shellcheck disable=SC2046
     apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
         --no-replaces --no-enhances $(cat "$TMP/runtime_pkgs") 2>/dev/null \

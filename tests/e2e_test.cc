@@ -199,8 +199,9 @@ TEST(EndToEndTest, BrokenStrategyIsRefusedWhileDecisionsKeepWorking) {
     Client c(server->grpc_address());
     for (int i = 0; i < 2000 && !stop; ++i) {
       v1::DecideResponse out;
-      (c.Decide(absl::StrCat("c-", i % 50), PageView(absl::StrCat("load-", i)), &out).ok() ? ok
-                                                                                          : failed)++;
+      (c.Decide(absl::StrCat("c-", i % 50), PageView(absl::StrCat("load-", i)), &out).ok()
+           ? ok
+           : failed)++;
     }
   });
 
@@ -235,7 +236,8 @@ TEST(EndToEndTest, SighupReloadsTheStrategyFile) {
   TempDir dir;
   const std::string strategy = dir.path() + "/strategy.json";
   std::filesystem::copy_file(kStrategy, strategy);
-  auto server = ServerProcess::Start({"--data_dir=" + dir.path() + "/db", "--strategy=" + strategy});
+  auto server =
+      ServerProcess::Start({"--data_dir=" + dir.path() + "/db", "--strategy=" + strategy});
   ASSERT_TRUE(server.ok()) << server.status();
   {
     std::ifstream in(strategy);
@@ -272,8 +274,10 @@ TEST(EndToEndTest, MetricsPassPromtool) {
   ASSERT_TRUE(body.ok()) << body.status();
   EXPECT_THAT(*body, HasSubstr(R"(nbo_decisions_total{channel="web",result="offers"} 1)"));
   EXPECT_THAT(*body, HasSubstr(R"(nbo_decisions_total{channel="web",result="invalid"} 1)"));
-  EXPECT_THAT(*body, HasSubstr(
-      R"(nbo_grpc_server_handled_total{code="INVALID_ARGUMENT",method="/nbo.v1.DecisionService/Decide"} 1)"));
+  EXPECT_THAT(
+      *body,
+      HasSubstr(
+          R"(nbo_grpc_server_handled_total{code="INVALID_ARGUMENT",method="/nbo.v1.DecisionService/Decide"} 1)"));
   EXPECT_THAT(*body, HasSubstr(R"(nbo_strategy_info{checksum=")"));
   EXPECT_THAT(*body, HasSubstr("nbo_decision_latency_seconds_bucket"));
   EXPECT_THAT(*body, HasSubstr("process_start_time_seconds"));
@@ -282,8 +286,8 @@ TEST(EndToEndTest, MetricsPassPromtool) {
 
   const std::string file = dir.path() + "/metrics.txt";
   std::ofstream(file) << *body;
-  auto promtool = testing::RunProcess({"/bin/sh", "-c", "promtool check metrics < " + file},
-                                      absl::Seconds(60));
+  auto promtool =
+      testing::RunProcess({"/bin/sh", "-c", "promtool check metrics < " + file}, absl::Seconds(60));
   EXPECT_EQ(promtool.exit_code, 0) << promtool.stdout_text << promtool.stderr_text
                                    << "\n(promtool comes with Debian's prometheus package; "
                                       "scripts/test installs it)";
@@ -313,8 +317,9 @@ TEST(EndToEndTest, HealthAndReflection) {
   ASSERT_TRUE(stream->Read(&resp));
   std::vector<std::string> services;
   for (const auto& s : resp.list_services_response().service()) services.push_back(s.name());
-  EXPECT_THAT(services, ::testing::IsSupersetOf({"nbo.v1.DecisionService", "nbo.v1.ProfileService",
-                                                 "nbo.v1.StrategyService", "grpc.health.v1.Health"}));
+  EXPECT_THAT(services,
+              ::testing::IsSupersetOf({"nbo.v1.DecisionService", "nbo.v1.ProfileService",
+                                       "nbo.v1.StrategyService", "grpc.health.v1.Health"}));
   while (stream->Read(&resp)) {
   }
   EXPECT_TRUE(stream->Finish().ok());
@@ -326,9 +331,9 @@ TEST(EndToEndTest, CliTalksToTheServer) {
   auto server = MustStart(dir.path());
   ASSERT_NE(server, nullptr);
   const std::string addr = "--addr=" + server->grpc_address();
-  auto decide = testing::RunProcess({NBO_CLI_BIN, "decide", addr, "--customer=c-1001",
-                                     "--channel=web", "--event=page_view"},
-                                    absl::Seconds(30));
+  auto decide = testing::RunProcess(
+      {NBO_CLI_BIN, "decide", addr, "--customer=c-1001", "--channel=web", "--event=page_view"},
+      absl::Seconds(30));
   EXPECT_EQ(decide.exit_code, 0) << decide.stderr_text;
   EXPECT_THAT(decide.stdout_text, HasSubstr("c-1001"));
   EXPECT_THAT(decide.stdout_text, HasSubstr("1. "));
@@ -341,8 +346,8 @@ TEST(EndToEndTest, CliTalksToTheServer) {
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.stderr_text, HasSubstr("NOT_FOUND"));
 
-  auto json = testing::RunProcess({NBO_CLI_BIN, "strategy", "show", addr, "--json"},
-                                  absl::Seconds(30));
+  auto json =
+      testing::RunProcess({NBO_CLI_BIN, "strategy", "show", addr, "--json"}, absl::Seconds(30));
   EXPECT_EQ(json.exit_code, 0) << json.stderr_text;
   EXPECT_THAT(json.stdout_text, HasSubstr("\"checksum\""));
   EXPECT_EQ(server->Stop(), 0);
@@ -366,8 +371,8 @@ TEST(EndToEndTest, StartupErrorsAreOneClearLine) {
   EXPECT_THAT(r.stderr_text, HasSubstr(bad_strategy));
   EXPECT_THAT(r.stderr_text, HasSubstr(R"(offers[0].channels[0]: unknown channel "fax")"));
 
-  r = testing::RunProcess({NBO_SERVER_BIN, "--listen=127.0.0.1:0", "--metrics_listen=",
-                           "--data_dir=" + dir.path() + "/db2",
+  r = testing::RunProcess({NBO_SERVER_BIN, "--listen=127.0.0.1:0",
+                           "--metrics_listen=", "--data_dir=" + dir.path() + "/db2",
                            "--strategy=" + dir.path() + "/missing.json"},
                           absl::Seconds(30));
   EXPECT_NE(r.exit_code, 0);

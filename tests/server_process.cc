@@ -142,8 +142,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(std::vector<
   if (p->grpc_port_ == 0) {
     const int code = WaitFor(p->pid_, absl::Seconds(5));
     p->pid_ = -1;
-    return absl::UnavailableError(absl::StrCat("nbo-server did not start (exit ", code,
-                                               "): ", ReadAll(p->stderr_path_)));
+    return absl::UnavailableError(
+        absl::StrCat("nbo-server did not start (exit ", code, "): ", ReadAll(p->stderr_path_)));
   }
   return p;
 }

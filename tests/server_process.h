@@ -37,8 +37,8 @@ class ServerProcess {
  public:
   // Starts nbo-server with --listen/--metrics_listen on 127.0.0.1:0 plus `flags`, and waits (at
   // most `timeout`) for its "nbo-server listening:" line.
-  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(std::vector<std::string> flags,
-                                                              absl::Duration timeout = absl::Seconds(30));
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      std::vector<std::string> flags, absl::Duration timeout = absl::Seconds(30));
   ~ServerProcess();  // SIGKILL if still running
 
   int grpc_port() const { return grpc_port_; }
