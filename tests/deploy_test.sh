@@ -104,8 +104,11 @@ fi
 # ---------------------------------------------------------------------------------------------
 echo "== metric names used by rules, rule tests, dashboard and docs exist in the server"
 # Names the server exports: string literals in server/ (not tests) plus the registry's own.
-ls server/*.cc server/metrics/*.cc server/metrics/*.h 2>/dev/null | grep -v '_test\.cc$' \
-  | xargs grep -ohE '"(nbo|process)_[a-z0-9_]+"' 2>/dev/null | tr -d '"' | sort -u >"$TMP/exported"
+sources=()
+for f in server/*.cc server/metrics/*.cc server/metrics/*.h; do
+  [[ -f $f && $f != *_test.cc ]] && sources+=("$f")
+done
+grep -ohE '"(nbo|process)_[a-z0-9_]+"' "${sources[@]}" /dev/null | tr -d '"' | sort -u >"$TMP/exported"
 if [[ ! -s "$TMP/exported" ]]; then
   fail "no metric names found in server/ (moved? update tests/deploy_test.sh)"
 else
@@ -278,9 +281,9 @@ else
   fail "binary names/paths in Dockerfile and server|tools/CMakeLists.txt disagree"
 fi
 # Package names: the apt-get install lines of the Dockerfile.
-sed -n '/apt-get install/,/&& rm -rf/p' Dockerfile | tr ' \\' '\n\n' \
+sed -n '/apt-get install/,/&& rm -rf/p' Dockerfile | tr '\\ ' '\n' \
   | grep -E '^[a-z0-9][a-z0-9.+-]+$' | grep -vxE 'apt-get|install|rm|-rf' | sort -u >"$TMP/docker_pkgs"
-awk '/^FROM .* AS runtime/{r=1} r' Dockerfile | sed -n '/apt-get install/,/&& rm -rf/p' | tr ' \\' '\n\n' \
+awk '/^FROM .* AS runtime/{r=1} r' Dockerfile | sed -n '/apt-get install/,/&& rm -rf/p' | tr '\\ ' '\n' \
   | grep -E '^lib[a-z0-9.+-]+$' | sort -u >"$TMP/runtime_pkgs"
 DEPS=scripts/lib/deps.sh
 if [[ -f $DEPS ]]; then
@@ -368,7 +371,7 @@ else
   "$SERVER" --flagfile="$FLAGS" --listen=127.0.0.1:0 --metrics_listen=127.0.0.1:0 \
     --data_dir="$TMP/data" --strategy=examples/strategy.json >"$TMP/server.out" 2>"$TMP/server.err" &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     grep -q 'listening' "$TMP/server.out" 2>/dev/null && break
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
@@ -381,10 +384,12 @@ else
   else
     ok "nbo-server starts with --flagfile=$FLAGS (+ local overrides)"
     check "image HEALTHCHECK command succeeds against a running server: nbo strategy show" \
-      "$CLI" strategy show --addr "$GRPC" --timeout 3s
+      "$CLI" strategy show --addr "$GRPC" --timeout 20s
     # Populate the label-on-first-use families (transitions, gRPC codes, reloads).
-    "$CLI" decide --addr "$GRPC" --customer c-deploy-test --channel web --event page_view >/dev/null 2>&1
-    "$CLI" strategy reload --addr "$GRPC" >/dev/null 2>&1
+    check "nbo decide (web page_view) against the running server" \
+      "$CLI" decide --addr "$GRPC" --timeout 20s --customer c-deploy-test --channel web --event page_view
+    check "nbo strategy reload (what an operator runs after changing the file)" \
+      "$CLI" strategy reload --addr "$GRPC" --timeout 20s
     if have curl && curl -sf "$METRICS" >"$TMP/metrics"; then
       grep -E '^# TYPE ' "$TMP/metrics" | awk '{print $3}' | sort -u >"$TMP/live"
       unknown=()
@@ -404,6 +409,15 @@ else
       skip "curl missing or /metrics unreachable: live metric names"
     fi
     kill -TERM "$SERVER_PID"
+    # --shutdown_grace is 5s in nbo.flags; allow 15s before calling it a hang.
+    for _ in $(seq 1 150); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "      nbo-server still running 15s after SIGTERM; killing it"
+      kill -KILL "$SERVER_PID"
+    fi
     wait "$SERVER_PID"
     rc=$?
     SERVER_PID=""
