@@ -36,7 +36,8 @@ TEST(NamesTest, EventKindNameFollowsTheOneof) {
   EXPECT_EQ(EventKindName(e), "life_event");
   e.mutable_cart_add();
   EXPECT_EQ(EventKindName(e), "cart_add");
-  EXPECT_EQ(EventKindNames().size(), 11u);
+  EXPECT_EQ(EventKindNames().size(), 13u);
+  EXPECT_EQ(EventKindNames().back(), "product_removed");
 }
 
 }  // namespace
