@@ -17,9 +17,10 @@ void AddReasonCodes(const CompiledOffer& offer, bool fallback, v1::RankedOffer& 
 }  // namespace
 
 DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& request,
-                            const Strategy& strategy, absl::Time now) {
+                            const Strategy& strategy, absl::Time now,
+                            const ProfileSettings& settings) {
   const v1::Event& event = request.event();
-  ApplyEvent(profile, event, now);
+  ApplyEvent(profile, event, now, settings);
 
   absl::string_view call_reason = request.context().call_reason();
   if (call_reason.empty() && event.has_call_started()) call_reason = event.call_started().reason();
@@ -32,7 +33,7 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   result.previous_segment_id = profile.segment_id();
   const int segment_index = AssignSegment(strategy, in);
   const CompiledSegment& segment = strategy.segments[segment_index];
-  result.segment_changed = RecordSegment(profile, strategy, segment_index, now);
+  result.segment_changed = RecordSegment(profile, strategy, segment_index, now, settings);
 
   const int max_offers =
       request.max_offers() > 0 ? request.max_offers() : strategy.default_max_offers;

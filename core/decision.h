@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "core/arbitration.h"
+#include "core/profile_settings.h"
 #include "core/strategy.h"
 #include "nbo/v1/decision.pb.h"
 #include "nbo/v1/profile.pb.h"
@@ -21,10 +22,12 @@ struct DecisionResult {
 };
 
 // Applies `request.event` to `profile` (whose customer_id the caller has set) and decides the
-// offers under `strategy` at `now`.
+// offers under `strategy` at `now`. `settings` tune the profile aggregates (ApplyEvent) and the
+// segment history (RecordSegment).
 // REQUIRES: `request` passed ValidateDecideRequest.
 DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& request,
-                            const Strategy& strategy, absl::Time now);
+                            const Strategy& strategy, absl::Time now,
+                            const ProfileSettings& settings = DefaultProfileSettings());
 
 }  // namespace nbo::core
 

@@ -101,8 +101,15 @@ absl::Status ValidateKind(const v1::Event& e, const std::string& p) {
                    absl::StrCat("must be 1..5, got ", e.complaint().severity()));
       }
       return CheckText(e.complaint().topic(), 64, p + ".complaint.topic");
-    case v1::Event::kLifeEvent:
-      return CheckId(e.life_event().kind(), 64, p + ".life_event.kind");
+    case v1::Event::kLifeEvent: {
+      NBO_CHECK_OK(CheckId(e.life_event().kind(), 64, p + ".life_event.kind"));
+      const auto& ts = e.life_event().happened_at();
+      if (e.life_event().has_happened_at() &&
+          (ts.nanos() < 0 || ts.nanos() > 999999999 || ts.seconds() < 0)) {
+        return Bad(p + ".life_event.happened_at", "not a valid timestamp");
+      }
+      return absl::OkStatus();
+    }
     case v1::Event::kSurveyAnswer: {
       const auto& s = e.survey_answer();
       if (s.has_nps() && (s.nps() < 0 || s.nps() > 10)) {
@@ -114,6 +121,17 @@ absl::Status ValidateKind(const v1::Event& e, const std::string& p) {
       }
       return absl::OkStatus();
     }
+    case v1::Event::kConsentChange:
+      if (!v1::Channel_IsValid(e.consent_change().channel())) {
+        return Bad(p + ".consent_change.channel",
+                   absl::StrCat("unknown channel ", e.consent_change().channel(),
+                                "; unspecified (marketing as a whole) or one of: ",
+                                absl::StrJoin(ChannelNames(), ", ")));
+      }
+      return absl::OkStatus();
+    case v1::Event::kProductRemoved:
+      NBO_CHECK_OK(CheckId(e.product_removed().product(), 128, p + ".product_removed.product"));
+      return CheckText(e.product_removed().reason(), 64, p + ".product_removed.reason");
     case v1::Event::KIND_NOT_SET:
       break;
   }

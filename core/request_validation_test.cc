@@ -16,6 +16,21 @@ TEST(RequestValidationTest, AcceptsAValidRequest) {
   EXPECT_TRUE(ValidateDecideRequest(Valid(), kT0).ok());
 }
 
+TEST(RequestValidationTest, AcceptsConsentChangeForMarketingAsAWhole) {
+  v1::DecideRequest r = Valid();
+  r.mutable_event()->mutable_consent_change()->set_channel(v1::CHANNEL_UNSPECIFIED);
+  EXPECT_TRUE(ValidateDecideRequest(r, kT0).ok());
+  r.mutable_event()->mutable_consent_change()->set_channel(v1::CHANNEL_EMAIL);
+  EXPECT_TRUE(ValidateDecideRequest(r, kT0).ok());
+}
+
+TEST(RequestValidationTest, AcceptsProductRemoved) {
+  v1::DecideRequest r = Valid();
+  r.mutable_event()->mutable_product_removed()->set_product("tv_basic");
+  r.mutable_event()->mutable_product_removed()->set_reason("cancelled");
+  EXPECT_TRUE(ValidateDecideRequest(r, kT0).ok());
+}
+
 struct BadCase {
   std::string name;
   std::function<void(v1::DecideRequest&)> mutate;
@@ -94,6 +109,34 @@ INSTANTIATE_TEST_SUITE_P(
                   r.mutable_event()->mutable_page_view()->set_page(std::string(300, 'p'));
                 },
                 "event.page_view.page: longer than 256"},
+        BadCase{"ConsentUnknownChannel",
+                [](auto& r) {
+                  r.mutable_event()->mutable_consent_change()->set_channel(
+                      static_cast<v1::Channel>(42));
+                },
+                "event.consent_change.channel: unknown channel 42"},
+        BadCase{"ProductRemovedWithoutProduct",
+                [](auto& r) { r.mutable_event()->mutable_product_removed()->set_reason("x"); },
+                "event.product_removed.product: required"},
+        BadCase{"ProductRemovedLongProduct",
+                [](auto& r) {
+                  r.mutable_event()->mutable_product_removed()->set_product(std::string(129, 'p'));
+                },
+                "event.product_removed.product: longer than 128"},
+        BadCase{"ProductRemovedLongReason",
+                [](auto& r) {
+                  auto* pr = r.mutable_event()->mutable_product_removed();
+                  pr->set_product("tv_basic");
+                  pr->set_reason(std::string(65, 'r'));
+                },
+                "event.product_removed.reason: longer than 64"},
+        BadCase{"LifeEventBadHappenedAt",
+                [](auto& r) {
+                  auto* le = r.mutable_event()->mutable_life_event();
+                  le->set_kind("moved_home");
+                  le->mutable_happened_at()->set_seconds(-5);
+                },
+                "event.life_event.happened_at: not a valid timestamp"},
         BadCase{"MaxOffers", [](auto& r) { r.set_max_offers(21); },
                 "max_offers: must be 0..20, got 21"},
         BadCase{"LongPlacement", [](auto& r) { r.set_placement(std::string(65, 'x')); },

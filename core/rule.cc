@@ -1,6 +1,9 @@
 #include "core/rule.h"
 
+#include <algorithm>
+
 #include "absl/types/span.h"
+#include "core/apply_event.h"
 #include "core/expr/environment.h"
 #include "core/names.h"
 #include "core/reason_template.h"
@@ -17,9 +20,35 @@ std::string_view Std(absl::string_view s) { return {s.data(), s.size()}; }
 absl::string_view Absl(std::string_view s) { return {s.data(), s.size()}; }
 
 // Slots of variables and indices of functions; the names are in docs/strategy.md.
-enum NumberVar { kInteractions, kPurchases, kMonetaryTotal, kMarginTotal, kTenureDays, kHoldings };
+enum NumberVar {
+  kInteractions,
+  kPurchases,
+  kMonetaryTotal,
+  kMarginTotal,
+  kTenureDays,
+  kHoldings,
+  // Single customer view (docs/profile.md).
+  kRecencyDays,
+  kFrequency,
+  kMonetary,
+  kValueActual,
+  kValuePotential,
+  kValueTotal,
+  kRetentionProbability,
+  kComplaints,
+  kNps,
+};
 enum StringVar { kChannel, kEvent, kPlacement, kCallReason, kProductInView };
-enum Function { kHolds, kHoldsCategory, kMonthsHeld, kInteractionsOn };
+enum Function {
+  kHolds,
+  kHoldsCategory,
+  kMonthsHeld,
+  kInteractionsOn,
+  kInterest,
+  kTrigger,
+  kConsented,
+  kDaysSinceTrigger,
+};
 
 const expr::Environment& RuleEnvironment() {
   static const expr::Environment* env = [] {
@@ -33,6 +62,15 @@ const expr::Environment& RuleEnvironment() {
     check(e->AddVariable("margin_total", Type::kNumber, kMarginTotal));
     check(e->AddVariable("tenure_days", Type::kNumber, kTenureDays));
     check(e->AddVariable("holdings_count", Type::kNumber, kHoldings));
+    check(e->AddVariable("recency_days", Type::kNumber, kRecencyDays));
+    check(e->AddVariable("frequency", Type::kNumber, kFrequency));
+    check(e->AddVariable("monetary", Type::kNumber, kMonetary));
+    check(e->AddVariable("value.actual", Type::kNumber, kValueActual));
+    check(e->AddVariable("value.potential", Type::kNumber, kValuePotential));
+    check(e->AddVariable("value.total", Type::kNumber, kValueTotal));
+    check(e->AddVariable("retention_probability", Type::kNumber, kRetentionProbability));
+    check(e->AddVariable("complaints", Type::kNumber, kComplaints));
+    check(e->AddVariable("nps", Type::kNumber, kNps));
     check(e->AddVariable("channel", Type::kString, kChannel));
     check(e->AddVariable("event", Type::kString, kEvent));
     check(e->AddVariable("placement", Type::kString, kPlacement));
@@ -42,6 +80,10 @@ const expr::Environment& RuleEnvironment() {
     check(e->AddFunction("holds_category", {Type::kString}, Type::kBool, kHoldsCategory));
     check(e->AddFunction("months_held", {Type::kString}, Type::kNumber, kMonthsHeld));
     check(e->AddFunction("interactions_on", {Type::kString}, Type::kNumber, kInteractionsOn));
+    check(e->AddFunction("interest", {Type::kString}, Type::kNumber, kInterest));
+    check(e->AddFunction("trigger", {Type::kString}, Type::kBool, kTrigger));
+    check(e->AddFunction("consented", {Type::kString}, Type::kBool, kConsented));
+    check(e->AddFunction("days_since_trigger", {Type::kString}, Type::kNumber, kDaysSinceTrigger));
     return e;
   }();
   return *env;
@@ -69,6 +111,24 @@ class Context : public expr::EvalContext {
                    : 0.0;
       case kHoldings:
         return static_cast<double>(p.holdings_size());
+      case kRecencyDays:
+        return RecencyDays();
+      case kFrequency:
+        return DecayedValueAt(p.rfm().frequency(), in_.now, Settings().frequency_half_life);
+      case kMonetary:
+        return DecayedValueAt(p.rfm().monetary(), in_.now, Settings().monetary_half_life);
+      case kValueActual:
+        return p.value().actual();
+      case kValuePotential:
+        return p.value().potential();
+      case kValueTotal:
+        return p.value().total();
+      case kRetentionProbability:
+        return p.value().retention_probability();
+      case kComplaints:
+        return DecayedValueAt(p.service().complaints(), in_.now, Settings().complaints_half_life);
+      case kNps:
+        return p.service().has_last_nps() ? p.service().last_nps() : -1;
     }
     return 0;
   }
@@ -113,11 +173,40 @@ class Context : public expr::EvalContext {
         }
         return Value::Number(0);
       }
+      case kInterest:
+        return Value::Number(InterestLevel(p, arg, in_.now, Settings()));
+      case kTrigger:
+        return Value::Bool(TriggerActive(p, arg, in_.now));
+      case kConsented: {
+        // "marketing" is marketing as a whole; an unknown channel name is never consented.
+        if (arg == "marketing") return Value::Bool(MarketingAllowed(p, v1::CHANNEL_UNSPECIFIED));
+        const auto channel = ParseChannel(arg);
+        return Value::Bool(channel && MarketingAllowed(p, *channel));
+      }
+      case kDaysSinceTrigger: {
+        const v1::ActiveTrigger* t = FindActiveTrigger(p, arg, in_.now);
+        if (t == nullptr) return Value::Number(-1);
+        return Value::Number(std::max(0.0, Days(in_.now - FromProto(t->happened_at()))));
+      }
     }
     return Value::Bool(false);
   }
 
  private:
+  // Rules see the default settings: DecisionInputs does not carry ProfileSettings yet.
+  static const ProfileSettings& Settings() { return DefaultProfileSettings(); }
+  static double Days(absl::Duration d) { return absl::FDivDuration(d, absl::Hours(24)); }
+
+  // Days from the newest recent event other than the current one to now; -1 when there is none.
+  double RecencyDays() const {
+    const auto& ring = in_.profile.recent_events();
+    for (int i = ring.size() - 1; i >= 0; --i) {
+      if (ring[i].event_id() == in_.event.event_id()) continue;
+      return std::max(0.0, Days(in_.now - FromProto(ring[i].occurred_at())));
+    }
+    return -1;
+  }
+
   const DecisionInputs& in_;
 };
 

@@ -1,5 +1,7 @@
 #include "core/segmentation.h"
 
+#include <algorithm>
+
 #include "core/time_util.h"
 
 namespace nbo::core {
@@ -12,10 +14,21 @@ int AssignSegment(const Strategy& strategy, const DecisionInputs& in) {
   return n - 1;  // unreachable for a validated strategy: its last rule is "true"
 }
 
-bool RecordSegment(v1::Profile& profile, const Strategy& strategy, int segment, absl::Time now) {
+bool RecordSegment(v1::Profile& profile, const Strategy& strategy, int segment, absl::Time now,
+                   const ProfileSettings& settings) {
   const std::string& id = strategy.segments[segment].def->id();
   profile.set_segment_strategy_version(strategy.document.version());
   if (profile.segment_id() == id) return false;
+  auto* history = profile.mutable_segment_history();
+  if (settings.segment_history > 0) {
+    v1::SegmentTransition* t = history->Add();
+    t->set_from(profile.segment_id());
+    t->set_to(id);
+    ToProto(now, t->mutable_at());
+    t->set_strategy_version(strategy.document.version());
+  }
+  const int excess = history->size() - std::max(0, settings.segment_history);
+  if (excess > 0) history->DeleteSubrange(0, excess);
   profile.set_segment_id(id);
   ToProto(now, profile.mutable_segment_since());
   return true;

@@ -3,6 +3,7 @@
 #define NBO_CORE_SEGMENTATION_H_
 
 #include "absl/time/time.h"
+#include "core/profile_settings.h"
 #include "core/rule.h"
 #include "core/strategy.h"
 #include "nbo/v1/profile.pb.h"
@@ -13,9 +14,11 @@ namespace nbo::core {
 // everyone, so the result is always a valid index for one.
 int AssignSegment(const Strategy& strategy, const DecisionInputs& in);
 
-// Records `segment` on the profile. Returns true when the segment changed (the profile's
-// segment_since is then `now`).
-bool RecordSegment(v1::Profile& profile, const Strategy& strategy, int segment, absl::Time now);
+// Records `segment` on the profile. Returns true when the segment changed: segment_since is then
+// `now`, and a SegmentTransition (from the previous segment, "" for the first) is appended to
+// segment_history, which keeps the last settings.segment_history changes (oldest dropped).
+bool RecordSegment(v1::Profile& profile, const Strategy& strategy, int segment, absl::Time now,
+                   const ProfileSettings& settings = DefaultProfileSettings());
 
 }  // namespace nbo::core
 
