@@ -1,14 +1,15 @@
 // MemoryStore: an in-memory Store with the same observable behaviour as RocksStore (copies out,
-// atomic commits, decision TTL per an injected clock), plus switches to make it fail, for tests
-// of core and server. Nothing is persisted.
+// atomic commits, decision and dedupe TTL per an injected clock, the same per-customer index), plus
+// switches to make it fail, for tests of core and server. Nothing is persisted.
 #ifndef NBO_STORAGE_MEMORY_STORE_H_
 #define NBO_STORAGE_MEMORY_STORE_H_
 
+#include <array>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -22,8 +23,12 @@ struct MemoryStoreOptions {
   // Stored for a decision record without expires_at: it expires at commit time + decision_ttl.
   // Default: 7 days.
   absl::Duration decision_ttl = kDefaultDecisionTtl;
-  // The clock that decides decision expiry. Must be thread-safe. Default: absl::Now.
+  // Same for dedupe records without expires_at. Default: 24 hours.
+  absl::Duration dedupe_ttl = kDefaultDedupeTtl;
+  // The clock that decides decision and dedupe expiry. Must be thread-safe. Default: absl::Now.
   std::function<absl::Time()> now = absl::Now;
+  // What GetSuppressionSalt returns. Default: 32 fixed, non-secret bytes.
+  std::string suppression_salt = std::string(32, '\x5a');
 };
 
 // Thread-safe: all methods may be called concurrently. Records are kept serialized, so a
@@ -35,6 +40,18 @@ class MemoryStore : public Store {
   absl::StatusOr<nbo::v1::Profile> GetProfile(std::string_view customer_id) override;
   absl::StatusOr<nbo::v1::DecisionRecord> GetDecision(std::string_view decision_id) override;
   absl::StatusOr<std::string> GetMeta(std::string_view key) override;
+  std::vector<absl::StatusOr<nbo::v1::Profile>> MultiGetProfiles(
+      const std::vector<std::string_view>& customer_ids) override;
+  absl::StatusOr<std::string> GetIdentity(std::string_view source,
+                                          std::string_view external_id) override;
+  absl::StatusOr<std::string> GetAlias(std::string_view customer_id) override;
+  absl::StatusOr<nbo::v1::DedupeRecord> GetDedupe(std::string_view event_id) override;
+  absl::StatusOr<bool> IsSuppressed(std::string_view hash) override;
+  absl::StatusOr<std::string> GetSuppressionSalt() override;
+  absl::StatusOr<int64_t> GetCounter(std::string_view key) override;
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> ListCounters(
+      std::string_view prefix) override;
+  absl::StatusOr<CustomerRecords> ListCustomerRecords(std::string_view customer_id) override;
   absl::Status Commit(const WriteSet& writes) override;
   absl::StatusOr<int64_t> ApproximateProfileCount() override;
   std::vector<std::pair<std::string, double>> Stats() override;
@@ -49,13 +66,16 @@ class MemoryStore : public Store {
   int64_t commit_count() const;
 
  private:
-  using Table = absl::flat_hash_map<std::string, std::string>;
+  // Ordered like RocksDB's column families, for prefix scans; indexed by Table (write_plan.h).
+  using Map = std::map<std::string, std::string, std::less<>>;
+
+  // The raw value of `key` in table `table`; NotFound (with `what` in the message) when absent,
+  // the injected read failure when set.
+  absl::StatusOr<std::string> Read(int table, std::string_view key, const char* what);
 
   const MemoryStoreOptions options_;
   mutable absl::Mutex mu_;
-  Table profiles_ ABSL_GUARDED_BY(mu_);
-  Table decisions_ ABSL_GUARDED_BY(mu_);
-  Table meta_ ABSL_GUARDED_BY(mu_);
+  std::array<Map, 7> tables_ ABSL_GUARDED_BY(mu_);
   absl::Status write_failure_ ABSL_GUARDED_BY(mu_);
   absl::Status read_failure_ ABSL_GUARDED_BY(mu_);
   int64_t commit_count_ ABSL_GUARDED_BY(mu_) = 0;

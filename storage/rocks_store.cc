@@ -1,6 +1,7 @@
 #include "storage/rocks_store.h"
 
 #include <algorithm>
+#include <random>
 #include <utility>
 
 #include "absl/memory/memory.h"
@@ -13,19 +14,56 @@
 #include "rocksdb/convenience.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/iterator.h"
+#include "rocksdb/merge_operator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "storage/decision_ttl_filter.h"
+#include "storage/keys.h"
 #include "storage/rocks_status.h"
+#include "storage/write_plan.h"
 
 namespace nbo::storage {
 namespace {
 
-constexpr const char* kOwnCfs[] = {kProfilesCf,  kIdentitiesCf, kDedupeCf,
-                                   kDecisionsCf, kCountersCf,   kMetaCf};
+constexpr const char* kOwnCfs[] = {kProfilesCf, kIdentitiesCf, kDedupeCf,       kDecisionsCf,
+                                   kCountersCf, kMetaCf,       kCustomerIndexCf};
 constexpr char kSchemaVersionKey[] = "schema_version";
+constexpr char kSuppressionSaltKey[] = "suppression_salt";
+constexpr char kPurgedAtKey[] = "purged_at";
+constexpr size_t kSuppressionSaltBytes = 32;
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+// counters CF: values are int64 (EncodeCounter); a merge operand is a delta. A malformed value or
+// operand counts as 0 rather than failing (a failed merge would stop compaction of the CF).
+class CounterAddOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing_value,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger* /*logger*/) const override {
+    int64_t sum = 0;
+    int64_t delta = 0;
+    if (existing_value != nullptr) {
+      DecodeCounter(std::string_view(existing_value->data(), existing_value->size()), &sum);
+    }
+    DecodeCounter(std::string_view(value.data(), value.size()), &delta);
+    // Unsigned arithmetic: wraps on overflow instead of undefined behaviour.
+    *new_value = EncodeCounter(
+        static_cast<int64_t>(static_cast<uint64_t>(sum) + static_cast<uint64_t>(delta)));
+    return true;
+  }
+  const char* Name() const override { return "nbo.CounterAdd"; }
+};
+
+std::string DefaultRandomBytes(size_t n) {
+  std::random_device device;
+  std::string bytes(n, '\0');
+  for (char& c : bytes) c = static_cast<char>(device() & 0xff);
+  return bytes;
+}
 
 // Point-lookup tuning shared by all column families: whole-key bloom filters, index and filter
 // blocks in the shared block cache (L0 pinned), hash index inside data blocks, no compression on
@@ -83,7 +121,9 @@ absl::Status RocksStore::OpenDb() {
   block_cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
   statistics_ = rocksdb::CreateDBStatistics();
   statistics_->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
-  ttl_filter_ = std::make_unique<DecisionTtlFilter>(options_.now);
+  decision_filter_ = NewDecisionTtlFilter(options_.now);
+  dedupe_filter_ = NewDedupeTtlFilter(options_.now);
+  index_filter_ = NewCustomerIndexTtlFilter(options_.now);
 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = options_.create_if_missing;
@@ -93,6 +133,14 @@ absl::Status RocksStore::OpenDb() {
   db_options.bytes_per_sync = 1 << 20;
   db_options.keep_log_file_num = 5;
   db_options.manual_wal_flush = false;  // Commit must put the batch in the WAL before returning
+  // Erasure (PurgeDeleted): a WAL is deleted as soon as it is obsolete, never archived or
+  // recycled, and every MANIFEST write starts a fresh MANIFEST holding only the live files, so
+  // that no file keeps the boundary keys of deleted SSTs. The cost is one small MANIFEST (about
+  // 100 bytes per live SST) per flush or compaction.
+  db_options.WAL_ttl_seconds = 0;
+  db_options.WAL_size_limit_MB = 0;
+  db_options.recycle_log_file_num = 0;
+  db_options.max_manifest_file_size = 0;
 
   // Open every column family the DB already has, so that one added by a newer build (or by hand)
   // does not stop us from opening; ours are created when missing.
@@ -110,7 +158,10 @@ absl::Status RocksStore::OpenDb() {
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
     rocksdb::ColumnFamilyOptions options = cf_options;
-    if (name == kDecisionsCf) options.compaction_filter = ttl_filter_.get();
+    if (name == kDecisionsCf) options.compaction_filter = decision_filter_.get();
+    if (name == kDedupeCf) options.compaction_filter = dedupe_filter_.get();
+    if (name == kCustomerIndexCf) options.compaction_filter = index_filter_.get();
+    if (name == kCountersCf) options.merge_operator = std::make_shared<CounterAddOperator>();
     descriptors.emplace_back(name, options);
   }
 
@@ -127,12 +178,18 @@ absl::Status RocksStore::OpenDb() {
   }
   db_.reset(db);
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
-    if (handle->GetName() == kProfilesCf) profiles_ = handle;
-    if (handle->GetName() == kDecisionsCf) decisions_ = handle;
-    if (handle->GetName() == kMetaCf) meta_ = handle;
+    const std::string& name = handle->GetName();
+    if (name == kProfilesCf) profiles_ = handle;
+    if (name == kIdentitiesCf) identities_ = handle;
+    if (name == kDedupeCf) dedupe_ = handle;
+    if (name == kDecisionsCf) decisions_ = handle;
+    if (name == kCountersCf) counters_ = handle;
+    if (name == kMetaCf) meta_ = handle;
+    if (name == kCustomerIndexCf) customer_index_ = handle;
   }
 
   if (absl::Status schema = CheckSchemaVersion(); !schema.ok()) return OpenError(schema);
+  if (absl::Status salt = EnsureSuppressionSalt(); !salt.ok()) return OpenError(salt);
 
   if (!options_.sync_writes && options_.wal_sync_interval > absl::ZeroDuration() &&
       options_.wal_sync_interval != absl::InfiniteDuration()) {
@@ -164,6 +221,22 @@ absl::Status RocksStore::CheckSchemaVersion() {
                      kSchemaVersion, "); run a newer nbo-server or use another data_dir"));
   }
   return absl::OkStatus();
+}
+
+absl::Status RocksStore::EnsureSuppressionSalt() {
+  std::string value;
+  absl::Status status = Get(meta_, kSuppressionSaltKey, &value);
+  if (!absl::IsNotFound(status)) return status;
+  const std::string salt = options_.random_bytes ? options_.random_bytes(kSuppressionSaltBytes)
+                                                 : DefaultRandomBytes(kSuppressionSaltBytes);
+  if (salt.size() != kSuppressionSaltBytes) {
+    return absl::InternalError(absl::StrCat("RocksStoreOptions.random_bytes returned ", salt.size(),
+                                            " bytes, not ", kSuppressionSaltBytes));
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocksStatus(db_->Put(write_options, meta_, kSuppressionSaltKey, salt),
+                         "writing suppression_salt");
 }
 
 void RocksStore::SyncLoop() {
@@ -199,7 +272,7 @@ absl::Status RocksStore::Close() {
     if (result.ok()) result = destroyed;
   }
   handles_.clear();
-  profiles_ = decisions_ = meta_ = nullptr;
+  profiles_ = identities_ = dedupe_ = decisions_ = counters_ = meta_ = customer_index_ = nullptr;
   absl::Status closed = FromRocksStatus(db_->Close(), "closing database");
   if (result.ok()) result = closed;
   db_.reset();
@@ -259,27 +332,168 @@ absl::StatusOr<std::string> RocksStore::GetMeta(std::string_view key) {
   return value;
 }
 
+std::vector<absl::StatusOr<nbo::v1::Profile>> RocksStore::MultiGetProfiles(
+    const std::vector<std::string_view>& customer_ids) {
+  std::vector<absl::StatusOr<nbo::v1::Profile>> profiles;
+  profiles.reserve(customer_ids.size());
+  if (db_ == nullptr) {
+    profiles.assign(customer_ids.size(), absl::FailedPreconditionError("store is closed"));
+    return profiles;
+  }
+  if (customer_ids.empty()) return profiles;
+  std::vector<rocksdb::Slice> keys;
+  keys.reserve(customer_ids.size());
+  for (std::string_view id : customer_ids) keys.push_back(ToSlice(id));
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), profiles_, keys.size(), keys.data(), values.data(),
+                statuses.data());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      profiles.push_back(absl::NotFoundError("profile not found"));
+    } else if (!statuses[i].ok()) {
+      profiles.push_back(FromRocksStatus(statuses[i], "reading profile"));
+    } else {
+      nbo::v1::Profile profile;
+      if (profile.ParseFromArray(values[i].data(), static_cast<int>(values[i].size()))) {
+        profiles.push_back(std::move(profile));
+      } else {
+        profiles.push_back(absl::DataLossError("stored profile is not a valid nbo.v1.Profile"));
+      }
+    }
+  }
+  return profiles;
+}
+
+absl::StatusOr<std::string> RocksStore::GetIdentity(std::string_view source,
+                                                    std::string_view external_id) {
+  std::string value;
+  absl::Status status = Get(identities_, IdentityKey(source, external_id), &value);
+  if (absl::IsNotFound(status)) return absl::NotFoundError("identity not found");
+  if (!status.ok()) return status;
+  return value;
+}
+
+absl::StatusOr<std::string> RocksStore::GetAlias(std::string_view customer_id) {
+  std::string value;
+  absl::Status status = Get(identities_, AliasKey(customer_id), &value);
+  if (absl::IsNotFound(status)) return absl::NotFoundError("alias not found");
+  if (!status.ok()) return status;
+  return value;
+}
+
+absl::StatusOr<nbo::v1::DedupeRecord> RocksStore::GetDedupe(std::string_view event_id) {
+  std::string value;
+  absl::Status status = Get(dedupe_, event_id, &value);
+  if (absl::IsNotFound(status)) return absl::NotFoundError("dedupe record not found");
+  if (!status.ok()) return status;
+  nbo::v1::DedupeRecord record;
+  if (!record.ParseFromString(value)) {
+    return absl::DataLossError("stored dedupe record is not a valid nbo.v1.DedupeRecord");
+  }
+  if (IsDedupeExpired(record, options_.now())) {
+    return absl::NotFoundError("dedupe record not found (expired)");
+  }
+  return record;
+}
+
+absl::StatusOr<bool> RocksStore::IsSuppressed(std::string_view hash) {
+  std::string value;
+  absl::Status status = Get(identities_, SuppressionKey(hash), &value);
+  if (absl::IsNotFound(status)) return false;
+  if (!status.ok()) return status;
+  return true;
+}
+
+absl::StatusOr<std::string> RocksStore::GetSuppressionSalt() {
+  std::string value;
+  absl::Status status = Get(meta_, kSuppressionSaltKey, &value);
+  if (absl::IsNotFound(status)) return absl::DataLossError("meta suppression_salt is missing");
+  if (!status.ok()) return status;
+  return value;
+}
+
+absl::StatusOr<int64_t> RocksStore::GetCounter(std::string_view key) {
+  std::string value;
+  absl::Status status = Get(counters_, key, &value);
+  if (absl::IsNotFound(status)) return 0;
+  if (!status.ok()) return status;
+  int64_t counter = 0;
+  if (!DecodeCounter(value, &counter)) return absl::DataLossError("stored counter is not 8 bytes");
+  return counter;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> RocksStore::ListCounters(
+    std::string_view prefix) {
+  if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
+  std::vector<std::pair<std::string, int64_t>> counters;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), counters_));
+  for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
+       it->Next()) {
+    int64_t value = 0;
+    if (!DecodeCounter(std::string_view(it->value().data(), it->value().size()), &value)) {
+      return absl::DataLossError("stored counter is not 8 bytes");
+    }
+    counters.emplace_back(it->key().ToString(), value);
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading counters");
+  return counters;
+}
+
+absl::StatusOr<CustomerRecords> RocksStore::ListCustomerRecords(std::string_view customer_id) {
+  if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
+  const std::string prefix = IndexPrefix(customer_id);
+  std::string upper = prefix;
+  upper.back() = '\x01';  // customer_id '\1': just past every key of this customer
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_slice;
+  std::vector<std::pair<std::string, std::string>> entries;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, customer_index_));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      entries.emplace_back(it->key().ToString(), it->value().ToString());
+    }
+    if (!it->status().ok()) return FromRocksStatus(it->status(), "reading customer_index");
+  }
+  return CollectCustomerRecords(customer_id, entries, options_.now(),
+                                [this](const std::string& key) -> absl::StatusOr<std::string> {
+                                  std::string value;
+                                  absl::Status status = Get(identities_, key, &value);
+                                  if (!status.ok()) return status;
+                                  return value;
+                                });
+}
+
 absl::Status RocksStore::Commit(const WriteSet& writes) {
   if (absl::Status valid = ValidateWriteSet(writes); !valid.ok()) return valid;
   if (db_ == nullptr) return absl::UnavailableError("store is closed");
   if (writes.empty()) return absl::OkStatus();
 
+  const bool needs_clock = !writes.decisions.empty() || !writes.dedupe.empty();
+  absl::StatusOr<std::vector<WriteOp>> ops =
+      PlanWrites(writes, needs_clock ? options_.now() : absl::InfinitePast(), options_.decision_ttl,
+                 options_.dedupe_ttl);
+  if (!ops.ok()) return ops.status();
+  rocksdb::ColumnFamilyHandle* const cfs[kTableCount] = {
+      profiles_, identities_, dedupe_, decisions_, counters_, meta_, customer_index_};
   rocksdb::WriteBatch batch;
-  std::string bytes;
-  for (const nbo::v1::Profile* profile : writes.profiles) {
-    if (!profile->SerializeToString(&bytes)) {
-      return absl::InvalidArgumentError("Profile cannot be serialized");
+  for (const WriteOp& op : *ops) {
+    rocksdb::ColumnFamilyHandle* cf = cfs[static_cast<int>(op.table)];
+    rocksdb::Status status;
+    switch (op.kind) {
+      case WriteKind::kPut:
+        status = batch.Put(cf, op.key, op.value);
+        break;
+      case WriteKind::kDelete:
+        status = batch.Delete(cf, op.key);
+        break;
+      case WriteKind::kAdd:
+        status = batch.Merge(cf, op.key, op.value);
+        break;
     }
-    batch.Put(profiles_, profile->customer_id(), bytes);
+    if (!status.ok()) return absl::InternalError(FromRocksStatus(status, "batch").message());
   }
-  const absl::Time now = writes.decisions.empty() ? absl::InfinitePast() : options_.now();
-  for (const nbo::v1::DecisionRecord* record : writes.decisions) {
-    absl::StatusOr<std::string> value =
-        SerializeDecisionForStorage(*record, now, options_.decision_ttl);
-    if (!value.ok()) return value.status();
-    batch.Put(decisions_, record->response().decision_id(), *value);
-  }
-  for (const auto& [key, value] : writes.meta) batch.Put(meta_, key, value);
 
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
@@ -316,6 +530,46 @@ absl::Status RocksStore::CompactAll() {
   return absl::OkStatus();
 }
 
+absl::Status RocksStore::PurgeDeleted() {
+  if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
+  absl::MutexLock lock(&purge_mu_);
+  // 1. Flush every memtable. The first memtable switch starts a new WAL; once every column
+  //    family's memtable is flushed, the old WAL (holding the deleted records and the delete
+  //    batch itself) is obsolete. WAL_ttl_seconds = 0: it is deleted, not archived.
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  flush.allow_write_stall = true;
+  if (rocksdb::Status status = db_->Flush(flush, handles_); !status.ok()) {
+    return FromRocksStatus(status, "flushing memtables");
+  }
+  // 2. Rewrite every column family into its bottommost level: tombstones and the values they
+  //    cover are dropped (no snapshots are held), the expiry filters drop expired records.
+  if (absl::Status compacted = CompactAll(); !compacted.ok()) return compacted;
+  // 3. Every MANIFEST write starts a new MANIFEST with a snapshot of the version *before* the
+  //    edit; the compactions' MANIFESTs may still name the old files' boundary keys. One more
+  //    edit (a flush of meta["purged_at"]) writes a MANIFEST made only of the clean live files.
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  if (rocksdb::Status status =
+          db_->Put(write_options, meta_, kPurgedAtKey,
+                   absl::FormatTime(absl::RFC3339_full, options_.now(), absl::UTCTimeZone()));
+      !status.ok()) {
+    return FromRocksStatus(status, "writing purged_at");
+  }
+  if (rocksdb::Status status = db_->Flush(flush, meta_); !status.ok()) {
+    return FromRocksStatus(status, "flushing meta");
+  }
+  // 4. Delete every obsolete file (SSTs, WALs, MANIFESTs) now: re-enabling file deletions runs
+  //    a full obsolete-file scan and purge in this thread.
+  if (rocksdb::Status status = db_->DisableFileDeletions(); !status.ok()) {
+    return FromRocksStatus(status, "disabling file deletions");
+  }
+  if (rocksdb::Status status = db_->EnableFileDeletions(/*force=*/false); !status.ok()) {
+    return FromRocksStatus(status, "enabling file deletions");
+  }
+  return absl::OkStatus();
+}
+
 std::vector<std::pair<std::string, double>> RocksStore::Stats() {
   std::vector<std::pair<std::string, double>> stats;
   if (db_ == nullptr) return stats;
@@ -339,7 +593,8 @@ std::vector<std::pair<std::string, double>> RocksStore::Stats() {
   if (db_->GetIntProperty(profiles_, rocksdb::DB::Properties::kEstimateNumKeys, &value)) {
     stats.emplace_back("estimated_profiles", static_cast<double>(value));
   }
-  stats.emplace_back("expired_decisions_dropped", static_cast<double>(ttl_filter_->dropped()));
+  stats.emplace_back("expired_decisions_dropped", static_cast<double>(decision_filter_->dropped()));
+  stats.emplace_back("expired_dedupe_dropped", static_cast<double>(dedupe_filter_->dropped()));
   stats.emplace_back("wal_sync_failures",
                      static_cast<double>(wal_sync_failures_.load(std::memory_order_relaxed)));
   return stats;

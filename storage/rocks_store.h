@@ -30,18 +30,19 @@ class Statistics;
 
 namespace nbo::storage {
 
-class DecisionTtlFilter;
+class ExpiryFilter;
 
 // The schema version this build writes, and the newest it can open.
 inline constexpr int kSchemaVersion = 1;
 
-// Column family names (fixed: they are the on-disk layout). Keys are the ids as raw bytes.
+// Column family names (fixed: they are the on-disk layout). Key formats: docs/storage.md.
 inline constexpr char kProfilesCf[] = "profiles";      // customer_id -> nbo.v1.Profile
-inline constexpr char kIdentitiesCf[] = "identities";  // reserved: source identity -> customer_id
-inline constexpr char kDedupeCf[] = "dedupe";          // reserved: event_id -> decision
+inline constexpr char kIdentitiesCf[] = "identities";  // identities, aliases, suppressions
+inline constexpr char kDedupeCf[] = "dedupe";          // event_id -> nbo.v1.DedupeRecord
 inline constexpr char kDecisionsCf[] = "decisions";    // decision_id -> nbo.v1.DecisionRecord
-inline constexpr char kCountersCf[] = "counters";      // reserved: budget and offer counters
+inline constexpr char kCountersCf[] = "counters";      // key -> int64 (merge operator "add")
 inline constexpr char kMetaCf[] = "meta";              // e.g. "schema_version" -> "1"
+inline constexpr char kCustomerIndexCf[] = "customer_index";  // customer '\0' kind id -> expiry
 
 struct RocksStoreOptions {
   // Directory of the database. Required.
@@ -67,18 +68,24 @@ struct RocksStoreOptions {
   // A decision record committed without expires_at expires this long after its commit. Expired
   // records read as NotFound at once and are physically dropped by compaction. Default: 7 days.
   absl::Duration decision_ttl = kDefaultDecisionTtl;
-  // The clock for decision expiry (on read, on commit and in compaction threads). Must be
-  // thread-safe. Default: absl::Now.
+  // Same for dedupe records committed without expires_at. Default: 24 hours.
+  absl::Duration dedupe_ttl = kDefaultDedupeTtl;
+  // The clock for decision and dedupe expiry (on read, on commit and in compaction threads).
+  // Must be thread-safe. Default: absl::Now.
   std::function<absl::Time()> now = absl::Now;
+  // Returns n cryptographically random bytes; used once, to create the suppression salt of a
+  // new database. Empty: std::random_device.
+  std::function<std::string(size_t)> random_bytes;
 };
 
 // Thread-safe: all Store methods and CompactAll may be called concurrently, except that Close()
 // and the destructor REQUIRE that no other call is in progress or follows.
 class RocksStore : public Store {
  public:
-  // Opens (or creates) the database at options.path: creates the six column families on first
-  // open, opens every existing one (including unknown ones) on later opens, writes
-  // meta["schema_version"] on creation and starts the WAL sync thread.
+  // Opens (or creates) the database at options.path: creates our seven column families when
+  // missing (also in a database made by an older build), opens every existing one (including
+  // unknown ones), writes meta["schema_version"] and meta["suppression_salt"] when absent and
+  // starts the WAL sync thread.
   // Errors are one line naming the path, e.g.
   //   data_dir "/var/lib/nbo": IO error: While mkdir if missing: ...: Permission denied
   // Unavailable (I/O; a LOCK held by another process or instance ends with "is another
@@ -94,13 +101,35 @@ class RocksStore : public Store {
   absl::StatusOr<nbo::v1::Profile> GetProfile(std::string_view customer_id) override;
   absl::StatusOr<nbo::v1::DecisionRecord> GetDecision(std::string_view decision_id) override;
   absl::StatusOr<std::string> GetMeta(std::string_view key) override;
+  std::vector<absl::StatusOr<nbo::v1::Profile>> MultiGetProfiles(
+      const std::vector<std::string_view>& customer_ids) override;
+  absl::StatusOr<std::string> GetIdentity(std::string_view source,
+                                          std::string_view external_id) override;
+  absl::StatusOr<std::string> GetAlias(std::string_view customer_id) override;
+  absl::StatusOr<nbo::v1::DedupeRecord> GetDedupe(std::string_view event_id) override;
+  absl::StatusOr<bool> IsSuppressed(std::string_view hash) override;
+  absl::StatusOr<std::string> GetSuppressionSalt() override;
+  absl::StatusOr<int64_t> GetCounter(std::string_view key) override;
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> ListCounters(
+      std::string_view prefix) override;
+  absl::StatusOr<CustomerRecords> ListCustomerRecords(std::string_view customer_id) override;
   absl::Status Commit(const WriteSet& writes) override;
   absl::StatusOr<int64_t> ApproximateProfileCount() override;
   std::vector<std::pair<std::string, double>> Stats() override;
 
-  // Compacts every column family completely, which also drops expired decisions. Slow and
-  // I/O-heavy: for tests, tools and maintenance, not the request path.
+  // Compacts every column family completely, which also drops expired decisions, dedupe records
+  // and index entries. Slow and I/O-heavy: for tests, tools and maintenance, not the request path.
   absl::Status CompactAll();
+
+  // Makes deletes physical: afterwards no file in the data directory holds a key or value that
+  // was deleted (or had expired) before the call — no SST, WAL, MANIFEST or info LOG. Flushes
+  // every memtable (which retires the WAL holding the deleted records and the delete batch),
+  // compacts every column family into its bottommost level dropping the tombstones, starts a
+  // fresh MANIFEST and deletes every obsolete file before returning. Exact guarantee and its
+  // limits: docs/storage.md. Slow and I/O-heavy (rewrites the whole database): run it after an
+  // erasure batch, not per request. May run concurrently with other calls; writes made while it
+  // runs are not covered.
+  absl::Status PurgeDeleted();
 
   // Stops the sync thread, syncs the WAL, stops background work and closes the database.
   // Returns the first error. Afterwards reads and CompactAll return FailedPrecondition,
@@ -111,6 +140,7 @@ class RocksStore : public Store {
   explicit RocksStore(RocksStoreOptions options);
   absl::Status OpenDb();
   absl::Status CheckSchemaVersion();
+  absl::Status EnsureSuppressionSalt();
   void SyncLoop();
   absl::Status Get(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string* value);
   absl::Status OpenError(const absl::Status& cause) const;
@@ -118,12 +148,19 @@ class RocksStore : public Store {
   const RocksStoreOptions options_;
   std::shared_ptr<rocksdb::Cache> block_cache_;
   std::shared_ptr<rocksdb::Statistics> statistics_;
-  std::unique_ptr<DecisionTtlFilter> ttl_filter_;  // outlives db_
+  std::unique_ptr<ExpiryFilter> decision_filter_;  // the filters outlive db_
+  std::unique_ptr<ExpiryFilter> dedupe_filter_;
+  std::unique_ptr<ExpiryFilter> index_filter_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // all open CFs, owned; destroyed in Close
   rocksdb::ColumnFamilyHandle* profiles_ = nullptr;
+  rocksdb::ColumnFamilyHandle* identities_ = nullptr;
+  rocksdb::ColumnFamilyHandle* dedupe_ = nullptr;
   rocksdb::ColumnFamilyHandle* decisions_ = nullptr;
+  rocksdb::ColumnFamilyHandle* counters_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* customer_index_ = nullptr;
+  absl::Mutex purge_mu_;  // one PurgeDeleted at a time
   std::atomic<int64_t> wal_sync_failures_{0};
 
   absl::Mutex sync_mu_;
