@@ -1,8 +1,11 @@
 #include "tools/cli.h"
 
 #include <chrono>
+#include <cstdint>
 #include <fstream>
+#include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -18,6 +21,7 @@
 #include "nbo/v1/decision.grpc.pb.h"
 #include "nbo/v1/profile.grpc.pb.h"
 #include "nbo/v1/strategy.grpc.pb.h"
+#include "tools/admin_request.h"
 #include "tools/customer_ref.h"
 #include "tools/enum_names.h"
 #include "tools/format.h"
@@ -50,15 +54,11 @@ class Connection {
 
   // Prints the response (text or JSON) on success, the error line otherwise; returns the exit
   // status.
-  template <typename Response>
+  // `format` is called with the response and returns the human text.
+  template <typename Response, typename Format>
   int Finish(absl::string_view rpc, const grpc::Status& status, const Response& response,
-             std::string (*format)(const Response&), std::ostream& out, std::ostream& err) const {
-    if (!status.ok()) {
-      const bool unreachable = status.error_code() == grpc::StatusCode::UNAVAILABLE &&
-                               channel_->GetState(false) != GRPC_CHANNEL_READY;
-      err << FormatRpcError(rpc, status, options_.addr, unreachable) << "\n";
-      return unreachable ? kExitUnreachable : kExitFailed;
-    }
+             Format format, std::ostream& out, std::ostream& err) const {
+    if (!status.ok()) return Fail(rpc, status, err);
     if (!options_.json) {
       out << format(response);
       return kExitOk;
@@ -70,6 +70,15 @@ class Connection {
     }
     out << *json;
     return kExitOk;
+  }
+
+  // Prints the error line of a failed RPC; returns kExitUnreachable when the channel never
+  // connected, kExitFailed otherwise.
+  int Fail(absl::string_view rpc, const grpc::Status& status, std::ostream& err) const {
+    const bool unreachable = status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+                             channel_->GetState(false) != GRPC_CHANNEL_READY;
+    err << FormatRpcError(rpc, status, options_.addr, unreachable) << "\n";
+    return unreachable ? kExitUnreachable : kExitFailed;
   }
 
  private:
@@ -93,15 +102,26 @@ int RunDecide(const std::vector<std::string>& command, const CliOptions& options
   return connection.Finish("Decide", status, response, &FormatDecision, out, err);
 }
 
-int RunProfile(const std::vector<std::string>& command, const CliOptions& options,
-               std::ostream& out, std::ostream& err) {
+// The one customer of profile, consent and forget: the positional argument or --customer.
+// InvalidArgument (with `example`) when there is none or more than one.
+absl::StatusOr<std::string> OneCustomer(const std::vector<std::string>& command,
+                                        const CliOptions& options, absl::string_view example) {
   std::string customer = options.decide.customer;
   if (command.size() > 2 || (command.size() == 2 && !customer.empty())) {
-    return UsageError(err, "profile takes one customer: nbo profile c-1001");
+    return absl::InvalidArgumentError(absl::StrCat(command[0], " takes one customer: ", example));
   }
   if (command.size() == 2) customer = command[1];
-  if (customer.empty()) return UsageError(err, "profile needs a customer: nbo profile c-1001");
-  absl::StatusOr<v1::CustomerRef> ref = ParseCustomerRef(customer);
+  if (customer.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(command[0], " needs a customer: ", example));
+  }
+  return customer;
+}
+
+int RunProfile(const std::vector<std::string>& command, const CliOptions& options,
+               std::ostream& out, std::ostream& err) {
+  absl::StatusOr<std::string> customer = OneCustomer(command, options, "nbo profile c-1001");
+  if (!customer.ok()) return UsageError(err, customer.status().message());
+  absl::StatusOr<v1::CustomerRef> ref = ParseCustomerRef(*customer);
   if (!ref.ok()) return UsageError(err, ref.status().message());
 
   Connection connection(options);
@@ -112,6 +132,189 @@ int RunProfile(const std::vector<std::string>& command, const CliOptions& option
   v1::GetProfileResponse response;
   const grpc::Status status = stub->GetProfile(context.get(), request, &response);
   return connection.Finish("GetProfile", status, response, &FormatProfile, out, err);
+}
+
+int RunLink(const std::vector<std::string>& command, const CliOptions& options, std::ostream& out,
+            std::ostream& err) {
+  if (command.size() != 3) {
+    return UsageError(err,
+                      "link takes a customer and a source identity: "
+                      "nbo link c-1001 loyalty:L-77812");
+  }
+  absl::StatusOr<v1::LinkIdentityRequest> request = BuildLinkRequest(command[1], command[2]);
+  if (!request.ok()) return UsageError(err, request.status().message());
+  Connection connection(options);
+  auto stub = v1::ProfileService::NewStub(connection.channel());
+  auto context = connection.NewContext();
+  v1::LinkIdentityResponse response;
+  const grpc::Status status = stub->LinkIdentity(context.get(), *request, &response);
+  return connection.Finish(
+      "LinkIdentity", status, response,
+      [&](const v1::LinkIdentityResponse& r) { return FormatLink(*request, r); }, out, err);
+}
+
+int RunConsent(const std::vector<std::string>& command, const CliOptions& options,
+               std::ostream& out, std::ostream& err) {
+  absl::StatusOr<std::string> customer =
+      OneCustomer(command, options, "nbo consent c-1001 --channel email --opt_out");
+  if (!customer.ok()) return UsageError(err, customer.status().message());
+  ConsentArgs args;
+  args.customer = *customer;
+  args.channel = options.decide.channel;
+  args.opt_in = options.opt_in;
+  args.opt_out = options.opt_out;
+  args.source = options.decide.source;
+  absl::StatusOr<v1::UpdateConsentRequest> request = BuildConsentRequest(args);
+  if (!request.ok()) return UsageError(err, request.status().message());
+  Connection connection(options);
+  auto stub = v1::ProfileService::NewStub(connection.channel());
+  auto context = connection.NewContext();
+  v1::UpdateConsentResponse response;
+  const grpc::Status status = stub->UpdateConsent(context.get(), *request, &response);
+  return connection.Finish(
+      "UpdateConsent", status, response,
+      [&](const v1::UpdateConsentResponse&) { return FormatConsent(*request); }, out, err);
+}
+
+int RunForget(const std::vector<std::string>& command, const CliOptions& options, std::ostream& out,
+              std::ostream& err) {
+  absl::StatusOr<std::string> customer = OneCustomer(command, options, "nbo forget c-1001 --yes");
+  if (!customer.ok()) return UsageError(err, customer.status().message());
+  absl::StatusOr<v1::ForgetCustomerRequest> request =
+      BuildForgetRequest(*customer, options.suppress);
+  if (!request.ok()) return UsageError(err, request.status().message());
+  if (!options.yes) {
+    err << DescribeForget(*request);
+    return kExitUsage;
+  }
+  Connection connection(options);
+  auto stub = v1::ProfileService::NewStub(connection.channel());
+  auto context = connection.NewContext();
+  v1::ForgetCustomerResponse response;
+  const grpc::Status status = stub->ForgetCustomer(context.get(), *request, &response);
+  return connection.Finish(
+      "ForgetCustomer", status, response,
+      [&](const v1::ForgetCustomerResponse& r) { return FormatForget(*request, r); }, out, err);
+}
+
+// The progress line of `nbo ingest` on a terminal: redrawn in place ("\r", erase to the end of
+// the line) at most every 100 ms; a newline once done so the summary starts on its own line.
+class ProgressLine {
+ public:
+  ProgressLine(std::ostream& err, bool enabled, std::optional<int64_t> total)
+      : err_(err), enabled_(enabled), total_(total), start_(absl::Now()) {}
+
+  void Update(int64_t done, bool force = false) {
+    if (!enabled_) return;
+    const absl::Time now = absl::Now();
+    if (!force && drawn_ && now - last_ < absl::Milliseconds(100)) return;
+    const double seconds = absl::ToDoubleSeconds(now - start_);
+    err_ << "\r" << FormatIngestProgress(done, total_, seconds > 0 ? done / seconds : 0.0)
+         << "\x1b[K" << std::flush;
+    last_ = now;
+    drawn_ = true;
+  }
+
+  void Finish(int64_t done) {
+    if (!enabled_) return;
+    Update(done, /*force=*/true);
+    err_ << "\n" << std::flush;
+  }
+
+ private:
+  std::ostream& err_;
+  const bool enabled_;
+  const std::optional<int64_t> total_;
+  const absl::Time start_;
+  absl::Time last_;
+  bool drawn_ = false;
+};
+
+int RunIngest(const std::vector<std::string>& command, const CliOptions& options, std::ostream& out,
+              std::ostream& err) {
+  if (command.size() != 2) {
+    return UsageError(err,
+                      "ingest takes one file of JSON lines (- for stdin): "
+                      "nbo ingest examples/events.jsonl");
+  }
+  if (options.batch < 1 || options.batch > kMaxIngestBatch) {
+    return UsageError(
+        err, absl::StrCat("--batch must be in 1..", kMaxIngestBatch, ", got ", options.batch));
+  }
+  const std::string& path = command[1];
+  const bool from_stdin = path == "-";
+  std::ifstream file;
+  if (!from_stdin) {
+    file.open(path, std::ios::binary);
+    if (!file) return UsageError(err, absl::StrCat("cannot read ", path));
+  }
+  std::istream& in =
+      from_stdin ? (options.stdin_stream != nullptr ? *options.stdin_stream : std::cin) : file;
+  // The total for the bar: a cheap first pass over a regular file, only when the bar is drawn.
+  const std::optional<int64_t> total =
+      options.progress && !from_stdin ? CountEventLines(path) : std::nullopt;
+
+  Connection connection(options);
+  auto stub = v1::DecisionService::NewStub(connection.channel());
+  grpc::ClientContext context;  // no deadline: a back-fill takes as long as the file
+  v1::IngestSummary summary;
+  const absl::Time start = absl::Now();
+  std::unique_ptr<grpc::ClientWriter<v1::IngestRequest>> writer =
+      stub->IngestEvents(&context, &summary);
+  IngestReader reader(in, options.batch);
+  ProgressLine progress(err, options.progress, total);
+  IngestStats stats;
+  stats.input = from_stdin ? "stdin" : path;
+  v1::IngestRequest request;
+  bool stream_broken = false;
+  while (reader.Next(request)) {
+    if (!writer->Write(request)) {
+      stream_broken = true;
+      break;
+    }
+    stats.sent += request.events_size();
+    ++stats.messages;
+    progress.Update(reader.processed());
+  }
+  const bool read_error = reader.read_error();
+  if (read_error) context.TryCancel();
+  if (!stream_broken && !read_error) writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  progress.Finish(reader.processed());
+  stats.lines = reader.lines();
+  stats.local_rejected = reader.rejected();
+  stats.local_rejections = reader.rejections();
+  stats.elapsed = absl::Now() - start;
+
+  if (read_error) {
+    err << "nbo: error reading " << stats.input << " after line " << reader.lines()
+        << "; the stream was cancelled after " << stats.sent << " events\n";
+    return kExitFailed;
+  }
+  if (!status.ok()) {
+    const int code = connection.Fail("IngestEvents", status, err);
+    if (code == kExitFailed && stats.sent > 0) {
+      err << "nbo: " << stats.sent << " events were sent before the error; sending the input "
+          << "again is safe (the server skips event ids it has seen)\n";
+    }
+    return code;
+  }
+  if (stream_broken) {
+    err << "nbo: IngestEvents: the server ended the stream after " << stats.sent
+        << " events, before the end of " << stats.input << "\n";
+    return kExitFailed;
+  }
+  if (!options.json) {
+    out << FormatIngestSummary(summary, stats);
+    return kExitOk;
+  }
+  absl::StatusOr<std::string> json = ToJson(MergeIngestSummary(summary, stats));
+  if (!json.ok()) {
+    err << "nbo: IngestEvents: " << json.status().message() << "\n";
+    return kExitFailed;
+  }
+  out << *json;
+  return kExitOk;
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -167,6 +370,22 @@ std::string Usage() {
       "  nbo decide --customer REF --channel CHANNEL --event EVENT [event flags]\n"
       "      Sends one interaction and prints the offers with their reasons.\n"
       "  nbo profile REF            The single customer view.\n"
+      "  nbo ingest FILE.jsonl [--batch 1000]\n"
+      "                             Back-fills events: one nbo.v1.IngestEvent per line in "
+      "protobuf\n"
+      "                             JSON (- reads stdin), streamed in batches of 1..10000; prints\n"
+      "                             applied, duplicate and rejected counts. Lines that do not "
+      "parse\n"
+      "                             are reported (line N: ...) and not sent.\n"
+      "  nbo link REF SOURCE:EXTERNAL_ID\n"
+      "                             Attaches the identity to the customer (merging profiles when\n"
+      "                             the identity belongs to another one).\n"
+      "  nbo consent REF --channel CHANNEL|all --opt_out|--opt_in [--source S]\n"
+      "                             Records a marketing consent (all: marketing as a whole).\n"
+      "  nbo forget REF [--suppress] --yes\n"
+      "                             Erases the customer (without --yes: says what it would "
+      "erase);\n"
+      "                             --suppress drops later events for its identities.\n"
       "  nbo strategy show [--document]\n"
       "                             The strategy serving now (and its JSON document).\n"
       "  nbo strategy reload [--file SERVER_PATH | --inline_file LOCAL_PATH]\n"
@@ -193,7 +412,8 @@ std::string Usage() {
       "0..20,\n"
       "  --call_reason (the decision context).\n"
       "\n"
-      "Global flags: --addr HOST:PORT (default 127.0.0.1:50051), --timeout 5s, --json\n"
+      "Global flags: --addr HOST:PORT (default 127.0.0.1:50051), --timeout 5s (per call; the\n"
+      "ingest stream has no deadline), --json\n"
       "\n"
       "Examples:\n"
       "  nbo decide --customer c-1001 --channel web --event page_view --product fibre-1g \\\n"
@@ -203,10 +423,15 @@ std::string Usage() {
       "  nbo decide --customer c-1001 --channel store --event purchase --product router,tv-box \\\n"
       "      --amount 120 --margin 30\n"
       "  nbo profile loyalty:L-77812 --json\n"
+      "  nbo ingest examples/events.jsonl --batch 500\n"
+      "  nbo link c-2001 loyalty:L-1001\n"
+      "  nbo consent c-2001 --channel email --opt_out --source web_preferences\n"
+      "  nbo forget c-2001 --suppress --yes\n"
       "  nbo strategy reload --inline_file examples/strategy.json\n"
       "\n"
-      "Exit status: 0 ok, 1 the server answered with an error, 2 bad usage,\n"
-      "3 nbo-server not reachable.\n");
+      "Exit status: 0 ok (ingest: the stream completed, even with rejected events), 1 the server\n"
+      "answered with an error, 2 bad usage (forget without --yes too), 3 nbo-server not "
+      "reachable.\n");
 }
 
 std::string FormatRpcError(absl::string_view rpc, const grpc::Status& status,
@@ -241,9 +466,14 @@ int RunCli(const std::vector<std::string>& command, const CliOptions& options, s
   if (options.addr.empty()) return UsageError(err, "--addr must not be empty (host:port)");
   if (name == "decide") return RunDecide(command, options, out, err);
   if (name == "profile") return RunProfile(command, options, out, err);
+  if (name == "ingest") return RunIngest(command, options, out, err);
+  if (name == "link") return RunLink(command, options, out, err);
+  if (name == "consent") return RunConsent(command, options, out, err);
+  if (name == "forget") return RunForget(command, options, out, err);
   if (name == "strategy") return RunStrategy(command, options, out, err);
   return UsageError(err, absl::StrCat("unknown command \"", name,
-                                      "\"; commands: decide, profile, strategy, help"));
+                                      "\"; commands: decide, profile, ingest, link, consent, "
+                                      "forget, strategy, help"));
 }
 
 }  // namespace nbo::tools

@@ -1,9 +1,11 @@
-// The commands of the `nbo` command-line client: decide, profile, strategy show|reload, help.
+// The commands of the `nbo` command-line client: decide, profile, ingest, link, consent, forget,
+// strategy show|reload, help.
 // main.cc parses the flags into CliOptions and calls RunCli; everything else happens here so that
 // tests can drive the client with plain values and an in-process server.
 #ifndef NBO_TOOLS_CLI_H_
 #define NBO_TOOLS_CLI_H_
 
+#include <istream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/support/status.h"
 #include "tools/decide_request.h"
+#include "tools/ingest.h"
 
 namespace nbo::tools {
 
@@ -36,13 +39,30 @@ struct CliOptions {
   std::string file;
   // strategy reload: local file whose contents are sent as inline_json. Default: "".
   std::string inline_file;
-  // decide: the request flags.
+  // decide: the request flags. consent also uses decide.channel (--channel, or "all") and
+  // decide.source (--source); profile, consent and forget accept decide.customer (--customer) in
+  // place of their positional customer.
   DecideArgs decide;
+  // ingest: events per IngestRequest, 1..10000. Default: 1000.
+  int batch = kDefaultIngestBatch;
+  // ingest: draw a progress line on `err` (main.cc: when stderr is a terminal). Default: false.
+  bool progress = false;
+  // ingest: what "-" reads; nullptr means std::cin. Default: nullptr.
+  std::istream* stdin_stream = nullptr;
+  // consent: --opt_in / --opt_out (exactly one). Default: false.
+  bool opt_in = false;
+  bool opt_out = false;
+  // forget: --suppress (ForgetCustomerRequest.suppress_future_events) and --yes (confirmation;
+  // without it forget only prints what it would erase and exits kExitUsage). Default: false.
+  bool suppress = false;
+  bool yes = false;
 };
 
 // Runs the command named by `command` (the positional arguments, argv[0] excluded) against the
 // server at options.addr, writing results to `out` and one-line errors ("nbo: ...") to `err`.
 // Returns the process exit status (ExitCode). Insecure channel credentials; one RPC per run.
+// Every RPC has the deadline --timeout except the IngestEvents stream, which has none (a back-fill
+// takes as long as the file); an unreachable server still fails it at once.
 int RunCli(const std::vector<std::string>& command, const CliOptions& options, std::ostream& out,
            std::ostream& err);
 

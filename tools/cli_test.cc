@@ -13,7 +13,9 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
@@ -28,6 +30,7 @@
 namespace nbo::tools {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -60,9 +63,48 @@ class FakeDecisionService final : public v1::DecisionService::Service {
     return last_;
   }
 
+  // Counts what arrives; an event id "dup-..." is a duplicate, "bad-..." is rejected, and a
+  // customer "c-fail" makes the stream fail with FAILED_PRECONDITION.
+  grpc::Status IngestEvents(grpc::ServerContext*, grpc::ServerReader<v1::IngestRequest>* reader,
+                            v1::IngestSummary* summary) override {
+    v1::IngestRequest request;
+    while (reader->Read(&request)) {
+      absl::MutexLock lock(&mu_);
+      batch_sizes_.push_back(request.events_size());
+      for (const v1::IngestEvent& event : request.events()) {
+        received_.push_back(event.event().event_id());
+        if (event.customer().customer_id() == "c-fail") {
+          return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "store is read-only");
+        }
+        if (absl::StartsWith(event.event().event_id(), "dup-")) {
+          summary->set_duplicates(summary->duplicates() + 1);
+        } else if (absl::StartsWith(event.event().event_id(), "bad-")) {
+          summary->set_rejected(summary->rejected() + 1);
+          summary->add_first_rejections(
+              absl::StrCat(event.event().event_id(), ": channel is required"));
+        } else {
+          summary->set_applied(summary->applied() + 1);
+        }
+      }
+    }
+    return grpc::Status::OK;
+  }
+
+  std::vector<int> batch_sizes() {
+    absl::MutexLock lock(&mu_);
+    return batch_sizes_;
+  }
+
+  std::vector<std::string> received() {
+    absl::MutexLock lock(&mu_);
+    return received_;
+  }
+
  private:
   absl::Mutex mu_;
   v1::DecideRequest last_ ABSL_GUARDED_BY(mu_);
+  std::vector<int> batch_sizes_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> received_ ABSL_GUARDED_BY(mu_);
 };
 
 class FakeProfileService final : public v1::ProfileService::Service {
@@ -76,6 +118,58 @@ class FakeProfileService final : public v1::ProfileService::Service {
     response->add_highlights("Moved home 3 days ago");
     return grpc::Status::OK;
   }
+
+  grpc::Status LinkIdentity(grpc::ServerContext*, const v1::LinkIdentityRequest* request,
+                            v1::LinkIdentityResponse* response) override {
+    absl::MutexLock lock(&mu_);
+    last_link_ = *request;
+    response->set_customer_id(request->customer().customer_id());
+    if (request->identity().external_id() == "L-taken") {
+      response->set_merged(true);
+      response->set_absorbed_customer_id("c-2017");
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status UpdateConsent(grpc::ServerContext*, const v1::UpdateConsentRequest* request,
+                             v1::UpdateConsentResponse*) override {
+    absl::MutexLock lock(&mu_);
+    last_consent_ = *request;
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ForgetCustomer(grpc::ServerContext*, const v1::ForgetCustomerRequest* request,
+                              v1::ForgetCustomerResponse* response) override {
+    absl::MutexLock lock(&mu_);
+    ++forgets_;
+    last_forget_ = *request;
+    response->set_records_deleted(7);
+    return grpc::Status::OK;
+  }
+
+  v1::LinkIdentityRequest last_link() {
+    absl::MutexLock lock(&mu_);
+    return last_link_;
+  }
+  v1::UpdateConsentRequest last_consent() {
+    absl::MutexLock lock(&mu_);
+    return last_consent_;
+  }
+  v1::ForgetCustomerRequest last_forget() {
+    absl::MutexLock lock(&mu_);
+    return last_forget_;
+  }
+  int forgets() {
+    absl::MutexLock lock(&mu_);
+    return forgets_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  v1::LinkIdentityRequest last_link_ ABSL_GUARDED_BY(mu_);
+  v1::UpdateConsentRequest last_consent_ ABSL_GUARDED_BY(mu_);
+  v1::ForgetCustomerRequest last_forget_ ABSL_GUARDED_BY(mu_);
+  int forgets_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 class FakeStrategyService final : public v1::StrategyService::Service {
@@ -253,8 +347,8 @@ TEST_F(CliTest, UsageErrors) {
   EXPECT_THAT(err_.str(), HasSubstr("Commands:"));
   EXPECT_EQ(Run({"frobnicate"}), kExitUsage);
   EXPECT_EQ(err_.str(),
-            "nbo: unknown command \"frobnicate\"; commands: decide, profile, "
-            "strategy, help\n");
+            "nbo: unknown command \"frobnicate\"; commands: decide, profile, ingest, link, "
+            "consent, forget, strategy, help\n");
   EXPECT_EQ(Run({"strategy", "delete"}), kExitUsage);
   EXPECT_EQ(Run({"decide", "extra"}), kExitUsage);
   options_.timeout = absl::ZeroDuration();
@@ -265,6 +359,173 @@ TEST_F(CliTest, HelpPrintsUsage) {
   EXPECT_EQ(Run({"help"}), kExitOk);
   EXPECT_THAT(out_.str(), HasSubstr("nbo decide --customer"));
   EXPECT_THAT(out_.str(), HasSubstr("Examples:"));
+}
+
+// A line of `nbo ingest` input for `customer` with event id `id`.
+std::string EventLine(absl::string_view customer, absl::string_view id) {
+  return absl::StrCat(R"({"customer":{"customer_id":")", customer, R"("},"event":{"event_id":")",
+                      id, R"(","channel":"CHANNEL_WEB","page_view":{"page":"home"}}})", "\n");
+}
+
+// Writes `text` to a fresh file under the test's temporary directory; returns its path.
+std::string WriteTemp(absl::string_view name, absl::string_view text) {
+  const std::string path = absl::StrCat(testing::TempDir(), "/", name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST_F(CliTest, IngestStreamsEveryEventInBatches) {
+  std::string text;
+  for (int i = 1; i <= 7; ++i) absl::StrAppend(&text, EventLine("c-1", absl::StrCat("e", i)));
+  const std::string path = WriteTemp("nbo_cli_ingest.jsonl", text);
+  options_.batch = 3;
+  ASSERT_EQ(Run({"ingest", path}), kExitOk) << err_.str();
+  EXPECT_THAT(decisions_.batch_sizes(), ElementsAre(3, 3, 1));
+  EXPECT_THAT(decisions_.received(), ElementsAre("e1", "e2", "e3", "e4", "e5", "e6", "e7"));
+  EXPECT_THAT(out_.str(), StartsWith(absl::StrCat("Input         ", path,
+                                                  ", 7 lines\n"
+                                                  "Sent          7 events in 3 messages, ")));
+  EXPECT_THAT(out_.str(), HasSubstr("Applied       7\nDuplicates    0\nRejected      0\n"));
+  EXPECT_EQ(err_.str(), "");  // not a terminal: no progress
+  std::remove(path.c_str());
+}
+
+TEST_F(CliTest, IngestReportsLocalAndServerRejectionsAndStillSucceeds) {
+  const std::string text =
+      absl::StrCat(EventLine("c-1", "e1"), "{not json\n", "\n", EventLine("c-1", "dup-1"),
+                   R"({"customer":{}})", "\n", EventLine("c-1", "bad-1"));
+  std::istringstream in(text);
+  options_.stdin_stream = &in;
+  ASSERT_EQ(Run({"ingest", "-"}), kExitOk) << err_.str();
+  EXPECT_THAT(decisions_.received(), ElementsAre("e1", "dup-1", "bad-1"));
+  const std::string out = out_.str();
+  EXPECT_THAT(out, StartsWith("Input         stdin, 6 lines\n"
+                              "Sent          3 events in 1 message, "));
+  EXPECT_THAT(out, HasSubstr("Applied       1\n"
+                             "Duplicates    1\n"
+                             "Rejected      3 (2 unparsable lines, 1 by the server)\n"
+                             "  line 2: invalid JSON IngestEvent: "));
+  EXPECT_THAT(out, HasSubstr("\n  line 5: missing \"customer\""));
+  EXPECT_THAT(out, EndsWith("\n  bad-1: channel is required\n"));
+}
+
+TEST_F(CliTest, IngestJsonMergesTheLocalRejections) {
+  std::istringstream in(absl::StrCat(EventLine("c-1", "e1"), "oops\n"));
+  options_.stdin_stream = &in;
+  options_.json = true;
+  ASSERT_EQ(Run({"ingest", "-"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\"applied\": \"1\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"rejected\": \"1\""));
+  EXPECT_THAT(out_.str(), HasSubstr("\"line 2: invalid JSON IngestEvent: "));
+}
+
+TEST_F(CliTest, IngestDrawsProgressOnATerminal) {
+  const std::string path = WriteTemp(
+      "nbo_cli_progress.jsonl", absl::StrCat(EventLine("c-1", "e1"), "\n", EventLine("c-1", "e2")));
+  options_.progress = true;
+  ASSERT_EQ(Run({"ingest", path}), kExitOk) << err_.str();
+  // The last redraw shows the full bar; a newline ends the progress line before the summary.
+  EXPECT_THAT(err_.str(), HasSubstr("\r[==========] 2/2 events  "));
+  EXPECT_THAT(err_.str(), EndsWith(" ev/s\x1b[K\n"));
+  std::remove(path.c_str());
+
+  std::istringstream in(EventLine("c-1", "e3"));
+  options_.stdin_stream = &in;
+  ASSERT_EQ(Run({"ingest", "-"}), kExitOk) << err_.str();
+  EXPECT_THAT(err_.str(), StartsWith("\r1 events  "));  // stdin: no total, no bar
+}
+
+TEST_F(CliTest, IngestServerErrorIsExitOne) {
+  std::istringstream in(absl::StrCat(EventLine("c-1", "e1"), EventLine("c-fail", "e2")));
+  options_.stdin_stream = &in;
+  options_.batch = 1;
+  EXPECT_EQ(Run({"ingest", "-"}), kExitFailed);
+  EXPECT_THAT(err_.str(),
+              StartsWith("nbo: IngestEvents: FAILED_PRECONDITION: store is read-only\n"));
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(CliTest, IngestUsageErrors) {
+  EXPECT_EQ(Run({"ingest"}), kExitUsage);
+  EXPECT_EQ(Run({"ingest", "a", "b"}), kExitUsage);
+  EXPECT_EQ(Run({"ingest", testing::TempDir() + "/no/such.jsonl"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("cannot read"));
+  options_.batch = 0;
+  EXPECT_EQ(Run({"ingest", "-"}), kExitUsage);
+  EXPECT_EQ(err_.str(), "nbo: --batch must be in 1..10000, got 0\n");
+  options_.batch = 10001;
+  EXPECT_EQ(Run({"ingest", "-"}), kExitUsage);
+  options_.batch = 10000;
+  std::istringstream empty("");
+  options_.stdin_stream = &empty;
+  EXPECT_EQ(Run({"ingest", "-"}), kExitOk) << err_.str();
+  EXPECT_THAT(decisions_.batch_sizes(), ElementsAre());
+}
+
+TEST_F(CliTest, IngestTheExampleFile) {
+  ASSERT_EQ(Run({"ingest", std::string(NBO_EXAMPLES_DIR) + "/events.jsonl"}), kExitOk)
+      << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("Rejected      0\n"));
+  EXPECT_GE(decisions_.received().size(), 180u);
+}
+
+TEST_F(CliTest, LinkPrintsSurvivorAndMerge) {
+  ASSERT_EQ(Run({"link", "c-2001", "loyalty:L-taken"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "Linked        loyalty:L-taken -> c-2001\n"
+            "Merged        yes: c-2017 was merged into c-2001\n");
+  EXPECT_EQ(profiles_.last_link().customer().customer_id(), "c-2001");
+  EXPECT_EQ(profiles_.last_link().identity().source(), "loyalty");
+  ASSERT_EQ(Run({"link", "c-2001", "loyalty:L-new"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), EndsWith("Merged        no\n"));
+  EXPECT_EQ(Run({"link", "c-2001"}), kExitUsage);
+  EXPECT_EQ(Run({"link", "c-2001", "c-2002"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("source identity"));
+}
+
+TEST_F(CliTest, ConsentSendsChannelAndDirection) {
+  options_.decide.channel = "email";
+  options_.opt_out = true;
+  options_.decide.source = "web_preferences";
+  ASSERT_EQ(Run({"consent", "c-2001"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "Consent       c-2001 opted out of email (source web_preferences)\n");
+  v1::UpdateConsentRequest sent = profiles_.last_consent();
+  EXPECT_EQ(sent.channel(), v1::CHANNEL_EMAIL);
+  EXPECT_FALSE(sent.opted_in());
+  EXPECT_EQ(sent.source(), "web_preferences");
+
+  options_.decide.channel = "all";
+  options_.opt_out = false;
+  options_.opt_in = true;
+  options_.decide.source.clear();
+  options_.decide.customer = "loyalty:L-1001";
+  ASSERT_EQ(Run({"consent"}), kExitOk) << err_.str();
+  sent = profiles_.last_consent();
+  EXPECT_EQ(sent.channel(), v1::CHANNEL_UNSPECIFIED);
+  EXPECT_TRUE(sent.opted_in());
+  EXPECT_EQ(sent.customer().identity().external_id(), "L-1001");
+
+  options_.opt_out = true;
+  EXPECT_EQ(Run({"consent"}), kExitUsage);
+  EXPECT_EQ(err_.str(), "nbo: consent needs exactly one of --opt_in, --opt_out\n");
+  EXPECT_EQ(Run({"consent", "c-1", "c-2"}), kExitUsage);
+}
+
+TEST_F(CliTest, ForgetNeedsYes) {
+  options_.suppress = true;
+  EXPECT_EQ(Run({"forget", "c-2001"}), kExitUsage);
+  EXPECT_THAT(err_.str(), StartsWith("nbo forget would erase customer c-2001 for good"));
+  EXPECT_THAT(err_.str(), HasSubstr("Run again with --yes"));
+  EXPECT_EQ(out_.str(), "");
+  EXPECT_EQ(profiles_.forgets(), 0);
+
+  options_.yes = true;
+  ASSERT_EQ(Run({"forget", "c-2001"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "Forgot        c-2001: 7 records deleted; future events suppressed\n");
+  EXPECT_EQ(profiles_.forgets(), 1);
+  EXPECT_TRUE(profiles_.last_forget().suppress_future_events());
+  EXPECT_EQ(Run({"forget"}), kExitUsage);
+  EXPECT_EQ(err_.str(), "nbo: forget needs a customer: nbo forget c-1001 --yes\n");
 }
 
 // A loopback port nobody listens on: bound to port 0 by the kernel, then closed.
@@ -294,6 +555,18 @@ TEST(CliUnreachableTest, SaysTheServerCannotBeReached) {
   EXPECT_THAT(err.str(), EndsWith("); is it running? start it with ./scripts/run\n"));
   const std::string text = err.str();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+}
+
+TEST(CliUnreachableTest, IngestSaysTheServerCannotBeReached) {
+  CliOptions options;
+  options.addr = absl::StrCat("127.0.0.1:", ClosedLoopbackPort());
+  std::istringstream in(EventLine("c-1", "e1"));
+  options.stdin_stream = &in;
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(RunCli({"ingest", "-"}, options, out, err), kExitUnreachable);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_THAT(err.str(), StartsWith("nbo: cannot reach nbo-server at "));
 }
 
 TEST(FormatRpcErrorTest, OtherErrorsNameTheRpcAndCode) {

@@ -171,12 +171,22 @@ absl::Status FillEventKind(const DecideArgs& a, v1::DecideRequest& request) {
   return absl::OkStatus();
 }
 
+// Event kinds that are records rather than interactions to answer with offers, and the command
+// that sends them instead; "" for the kinds decide builds.
+absl::string_view NotForDecide(absl::string_view kind) {
+  if (kind == "consent_change") return "nbo consent";
+  if (kind == "product_removed") return "nbo ingest";
+  return "";
+}
+
 }  // namespace
 
 std::vector<std::string> EventKindNames() {
   std::vector<std::string> names;
   const google::protobuf::OneofDescriptor* oneof = v1::Event::descriptor()->FindOneofByName("kind");
-  for (int i = 0; i < oneof->field_count(); ++i) names.push_back(oneof->field(i)->name());
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    if (NotForDecide(oneof->field(i)->name()).empty()) names.push_back(oneof->field(i)->name());
+  }
   return names;
 }
 
@@ -187,6 +197,10 @@ absl::StatusOr<v1::DecideRequest> BuildDecideRequest(const DecideArgs& args) {
   if (args.channel.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("decide needs --channel (", absl::StrJoin(ChannelNames(), ", "), ")"));
+  }
+  if (absl::string_view instead = NotForDecide(args.event); !instead.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--event ", args.event, " is not sent through decide; use ", instead));
   }
   const std::vector<std::string> kinds = EventKindNames();
   bool known_kind = false;

@@ -42,7 +42,8 @@ struct DecideArgs {
   std::vector<std::string> interests;  // --interests: survey_answer
 };
 
-// Every event kind name accepted by --event, in Event.kind field order ("page_view", ...).
+// Every event kind name accepted by --event, in Event.kind field order ("page_view", ...): all of
+// Event.kind except consent_change (sent by `nbo consent`) and product_removed (`nbo ingest`).
 std::vector<std::string> EventKindNames();
 
 // Builds the request. The event kind selects the oneof member of Event.kind, filled from the flags

@@ -199,6 +199,13 @@ TEST(DecideRequestTest, UnknownEventListsValidEvents) {
             "purchase, call_started, store_visit, app_open, complaint, life_event, survey_answer");
 }
 
+TEST(DecideRequestTest, RecordKindsPointToTheirCommand) {
+  EXPECT_EQ(BuildError(Base("consent_change")).message(),
+            "--event consent_change is not sent through decide; use nbo consent");
+  EXPECT_EQ(BuildError(Base("product_removed")).message(),
+            "--event product_removed is not sent through decide; use nbo ingest");
+}
+
 TEST(DecideRequestTest, UnknownChannelListsValidChannels) {
   DecideArgs args = Base("app_open");
   args.channel = "fax";

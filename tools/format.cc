@@ -1,6 +1,10 @@
 #include "tools/format.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -23,6 +27,109 @@ void Line(std::string& out, absl::string_view label, absl::string_view value) {
 }
 
 std::string Money(double value) { return absl::StrFormat("%.2f", value); }
+
+// "email"; "all marketing" for CHANNEL_UNSPECIFIED (consent for marketing as a whole).
+std::string ConsentChannelName(v1::Channel channel) {
+  return channel == v1::CHANNEL_UNSPECIFIED ? "all marketing" : ChannelName(channel);
+}
+
+constexpr size_t kTopInterests = 5;
+constexpr int kLastSegmentChanges = 5;
+constexpr int kLastEvents = 10;
+
+void AppendValueAndRfm(std::string& out, const v1::Profile& p) {
+  const v1::CustomerValue& v = p.value();
+  Line(out, "Value",
+       absl::StrFormat("actual %s, potential %s, total %s, retention %.0f%%", Money(v.actual()),
+                       Money(v.potential()), Money(v.total()), v.retention_probability() * 100));
+  std::string rfm = absl::StrFormat("frequency %.2f, monetary %s (decayed)",
+                                    p.rfm().frequency().value(), Money(p.rfm().monetary().value()));
+  if (p.rfm().has_last_purchase()) {
+    absl::StrAppend(&rfm, ", last purchase ", FormatTimestamp(p.rfm().last_purchase()));
+  }
+  Line(out, "RFM", rfm);
+  std::vector<const v1::CategoryInterest*> interests;
+  for (const v1::CategoryInterest& interest : p.interests()) interests.push_back(&interest);
+  std::sort(interests.begin(), interests.end(),
+            [](const v1::CategoryInterest* a, const v1::CategoryInterest* b) {
+              if (a->score().value() != b->score().value()) {
+                return a->score().value() > b->score().value();
+              }
+              return a->category() < b->category();
+            });
+  if (interests.size() > kTopInterests) interests.resize(kTopInterests);
+  std::vector<std::string> top;
+  for (const v1::CategoryInterest* interest : interests) {
+    top.push_back(absl::StrFormat("%s %.2f", interest->category(), interest->score().value()));
+  }
+  Line(out, "Interests", top.empty() ? "none" : absl::StrJoin(top, ", "));
+}
+
+// The last segment changes, newest first.
+void AppendSegmentHistory(std::string& out, const v1::Profile& p) {
+  const int n = p.segment_history_size();
+  Line(out, "Segment log", n == 0 ? "none" : "");
+  for (int i = n - 1; i >= 0 && i >= n - kLastSegmentChanges; --i) {
+    const v1::SegmentTransition& t = p.segment_history(i);
+    absl::StrAppend(&out, "  ", FormatTimestamp(t.at()), "  ", t.from().empty() ? "none" : t.from(),
+                    " -> ", t.to());
+    if (!t.strategy_version().empty())
+      absl::StrAppend(&out, " (strategy ", t.strategy_version(), ")");
+    absl::StrAppend(&out, "\n");
+  }
+}
+
+void AppendTriggersServiceConsents(std::string& out, const v1::Profile& p) {
+  std::vector<std::string> triggers;
+  for (const v1::ActiveTrigger& trigger : p.triggers()) {
+    triggers.push_back(
+        absl::StrCat(trigger.kind(), " until ", FormatTimestamp(trigger.expires_at())));
+  }
+  Line(out, "Triggers", triggers.empty() ? "none" : absl::StrJoin(triggers, ", "));
+
+  const v1::ServiceSignals& s = p.service();
+  std::string service;
+  if (s.complaints_total() == 0) {
+    service = "no complaints";
+  } else {
+    service = absl::StrFormat("%d %s (weight %.2f), last %s", s.complaints_total(),
+                              s.complaints_total() == 1 ? "complaint" : "complaints",
+                              s.complaints().value(), FormatTimestamp(s.last_complaint()));
+  }
+  if (s.has_last_nps()) {
+    absl::StrAppend(&service, "; last NPS ", s.last_nps(), " (", FormatTimestamp(s.last_nps_at()),
+                    ")");
+  } else {
+    absl::StrAppend(&service, "; no NPS");
+  }
+  Line(out, "Service", service);
+
+  std::vector<std::string> opted_out;
+  for (const v1::ConsentEntry& consent : p.consents()) {
+    if (!consent.opted_in()) opted_out.push_back(ConsentChannelName(consent.channel()));
+  }
+  Line(out, "Consents",
+       opted_out.empty() ? "no opt-outs"
+                         : absl::StrCat("opted out of ", absl::StrJoin(opted_out, ", ")));
+}
+
+// The last events, newest first, one line each.
+void AppendRecentEvents(std::string& out, const v1::Profile& p) {
+  const int n = p.recent_events_size();
+  if (n == 0) {
+    Line(out, "Recent events", "none");
+    return;
+  }
+  Line(out, "Recent events",
+       n > kLastEvents ? absl::StrCat(kLastEvents, " of ", n) : absl::StrCat(n));
+  for (int i = n - 1; i >= 0 && i >= n - kLastEvents; --i) {
+    const v1::RecentEvent& e = p.recent_events(i);
+    std::string line = absl::StrFormat("  %s  %-11s %-15s %s", FormatTimestamp(e.occurred_at()),
+                                       ChannelName(e.channel()), e.kind(), e.summary());
+    absl::StripTrailingAsciiWhitespace(&line);
+    absl::StrAppend(&out, line, "\n");
+  }
+}
 
 }  // namespace
 
@@ -66,6 +173,7 @@ std::string FormatProfile(const v1::GetProfileResponse& response) {
     identities.push_back(absl::StrCat(id.source(), ":", id.external_id()));
   }
   Line(out, "Identities", identities.empty() ? "none" : absl::StrJoin(identities, ", "));
+  Line(out, "Merged ids", p.merged_ids().empty() ? "none" : absl::StrJoin(p.merged_ids(), ", "));
   Line(out, "First seen", FormatTimestamp(p.first_seen()));
   Line(out, "Last seen", FormatTimestamp(p.last_seen()));
   Line(out, "Interactions", absl::StrCat(p.interactions()));
@@ -82,6 +190,7 @@ std::string FormatProfile(const v1::GetProfileResponse& response) {
   Line(out, "Purchases", absl::StrCat(p.purchases()));
   Line(out, "Monetary", Money(p.monetary_total()));
   Line(out, "Margin", Money(p.margin_total()));
+  AppendValueAndRfm(out, p);
   if (p.segment_id().empty()) {
     Line(out, "Segment", "none yet");
   } else {
@@ -92,10 +201,55 @@ std::string FormatProfile(const v1::GetProfileResponse& response) {
     }
     Line(out, "Segment", segment);
   }
+  AppendSegmentHistory(out, p);
+  AppendTriggersServiceConsents(out, p);
+  AppendRecentEvents(out, p);
   Line(out, "Highlights", response.highlights().empty() ? "none" : "");
   for (const std::string& highlight : response.highlights()) {
     absl::StrAppend(&out, "  - ", highlight, "\n");
   }
+  return out;
+}
+
+std::string FormatLink(const v1::LinkIdentityRequest& request,
+                       const v1::LinkIdentityResponse& response) {
+  std::string out;
+  const std::string survivor = response.customer_id().empty()
+                                   ? CustomerRefToString(request.customer())
+                                   : response.customer_id();
+  Line(out, "Linked",
+       absl::StrCat(request.identity().source(), ":", request.identity().external_id(), " -> ",
+                    survivor));
+  if (response.merged()) {
+    Line(out, "Merged",
+         absl::StrCat("yes: ",
+                      response.absorbed_customer_id().empty() ? "another profile"
+                                                              : response.absorbed_customer_id(),
+                      " was merged into ", survivor));
+  } else {
+    Line(out, "Merged", "no");
+  }
+  return out;
+}
+
+std::string FormatConsent(const v1::UpdateConsentRequest& request) {
+  std::string text = absl::StrCat(CustomerRefToString(request.customer()),
+                                  request.opted_in() ? " opted in to " : " opted out of ",
+                                  ConsentChannelName(request.channel()));
+  if (!request.source().empty()) absl::StrAppend(&text, " (source ", request.source(), ")");
+  std::string out;
+  Line(out, "Consent", text);
+  return out;
+}
+
+std::string FormatForget(const v1::ForgetCustomerRequest& request,
+                         const v1::ForgetCustomerResponse& response) {
+  std::string text =
+      absl::StrCat(CustomerRefToString(request.customer()), ": ", response.records_deleted(),
+                   response.records_deleted() == 1 ? " record" : " records", " deleted");
+  if (request.suppress_future_events()) absl::StrAppend(&text, "; future events suppressed");
+  std::string out;
+  Line(out, "Forgot", text);
   return out;
 }
 

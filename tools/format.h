@@ -22,9 +22,23 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
 // "  1. name (offer id), kind, score S" with the reason sentence on its own indented line.
 std::string FormatDecision(const v1::DecideResponse& response);
 
-// The single customer view: id, identities, first/last seen, interactions per channel, holdings,
-// purchases, monetary and margin totals, segment and since when, highlights.
+// The single customer view: id, identities, merged ids, first/last seen, interactions per channel,
+// holdings, purchases, monetary and margin totals, value (actual, potential, total, retention),
+// RFM (decayed frequency and monetary), top 5 interests, segment and since when, the last 5
+// segment changes (newest first), active triggers, service signals (complaints, last NPS),
+// opted-out channels, the last 10 events (newest first), highlights.
 std::string FormatProfile(const v1::GetProfileResponse& response);
+
+// `nbo link`: "Linked        loyalty:L-1 -> c-1" and whether a profile was merged into it.
+std::string FormatLink(const v1::LinkIdentityRequest& request,
+                       const v1::LinkIdentityResponse& response);
+
+// `nbo consent`: "Consent       c-1 opted out of email (source web_preferences)".
+std::string FormatConsent(const v1::UpdateConsentRequest& request);
+
+// `nbo forget`: "Forgot        c-1: 7 records deleted" (and whether future events are suppressed).
+std::string FormatForget(const v1::ForgetCustomerRequest& request,
+                         const v1::ForgetCustomerResponse& response);
 
 // Version, name, checksum, load time and source, counts, warnings.
 std::string FormatStrategyInfo(const v1::StrategyInfo& info);

@@ -110,6 +110,165 @@ TEST(FormatTest, ProfileSingleCustomerView) {
       segment_id: "young_families"
       segment_since { seconds: 1714557600 }
       segment_strategy_version: "2024.05.1"
+      rfm {
+        frequency {
+          value: 7.4167
+          at { seconds: 1714557600 }
+        }
+        monetary {
+          value: 95.1
+          at { seconds: 1714557600 }
+        }
+        last_purchase { seconds: 1714557600 }
+      }
+      value { actual: 30 potential: 340 total: 370 retention_probability: 0.824 }
+      interests {
+        category: "mobile"
+        score { value: 0.5 }
+      }
+      interests {
+        category: "broadband"
+        score { value: 3.2 }
+      }
+      interests {
+        category: "devices"
+        score { value: 0.1 }
+      }
+      interests {
+        category: "tv"
+        score { value: 1.1 }
+      }
+      interests {
+        category: "insurance"
+        score { value: 0.05 }
+      }
+      interests {
+        category: "addons"
+        score { value: 0.5 }
+      }
+      recent_events {
+        kind: "page_view"
+        channel: CHANNEL_WEB
+        occurred_at { seconds: 1704189600 }
+        summary: "viewed broadband_basic"
+      }
+      recent_events {
+        kind: "search"
+        channel: CHANNEL_MOBILE_APP
+        occurred_at { seconds: 1704276000 }
+        summary: "searched \"fibre\""
+      }
+      recent_events {
+        kind: "app_open"
+        channel: CHANNEL_MOBILE_APP
+        occurred_at { seconds: 1704362400 }
+      }
+      recent_events {
+        kind: "page_view"
+        channel: CHANNEL_WEB
+        occurred_at { seconds: 1704448800 }
+        summary: "viewed tv_basic"
+      }
+      recent_events {
+        kind: "cart_add"
+        channel: CHANNEL_WEB
+        occurred_at { seconds: 1704535200 }
+        summary: "added tv_basic"
+      }
+      recent_events {
+        kind: "purchase"
+        channel: CHANNEL_STORE
+        occurred_at { seconds: 1704621600 }
+        summary: "bought tv_basic (20.00)"
+      }
+      recent_events {
+        kind: "call_started"
+        channel: CHANNEL_CALL_CENTRE
+        occurred_at { seconds: 1704708000 }
+        summary: "called: billing"
+      }
+      recent_events {
+        kind: "complaint"
+        channel: CHANNEL_EMAIL
+        occurred_at { seconds: 1704794400 }
+        summary: "complained: outage (3)"
+      }
+      recent_events {
+        kind: "survey_answer"
+        channel: CHANNEL_SMS
+        occurred_at { seconds: 1704880800 }
+        summary: "NPS 6"
+      }
+      recent_events {
+        kind: "life_event"
+        channel: CHANNEL_CALL_CENTRE
+        occurred_at { seconds: 1704967200 }
+        summary: "moved_home"
+      }
+      recent_events {
+        kind: "product_removed"
+        channel: CHANNEL_CALL_CENTRE
+        occurred_at { seconds: 1705053600 }
+        summary: "removed tv_basic (cancelled)"
+      }
+      recent_events {
+        kind: "consent_change"
+        channel: CHANNEL_WEB
+        occurred_at { seconds: 1714557600 }
+        summary: "opted out of email"
+      }
+      triggers {
+        kind: "moved_home"
+        happened_at { seconds: 1704967200 }
+        expires_at { seconds: 1719792000 }
+      }
+      triggers {
+        kind: "new_child"
+        expires_at { seconds: 1735689600 }
+      }
+      service {
+        complaints { value: 1.4 }
+        complaints_total: 3
+        last_complaint { seconds: 1704794400 }
+        last_nps: 6
+        last_nps_at { seconds: 1704880800 }
+      }
+      segment_history {
+        to: "new_prospect"
+        at { seconds: 1704189600 }
+        strategy_version: "v1"
+      }
+      segment_history {
+        from: "new_prospect"
+        to: "engaged_prospect"
+        at { seconds: 1704276000 }
+      }
+      segment_history {
+        from: "engaged_prospect"
+        to: "tv_household"
+        at { seconds: 1704621600 }
+      }
+      segment_history {
+        from: "tv_household"
+        to: "retention_risk"
+        at { seconds: 1704708000 }
+      }
+      segment_history {
+        from: "retention_risk"
+        to: "tv_household"
+        at { seconds: 1704880800 }
+      }
+      segment_history {
+        from: "tv_household"
+        to: "young_families"
+        at { seconds: 1714557600 }
+        strategy_version: "2024.05.1"
+      }
+      consents { channel: CHANNEL_SMS opted_in: true }
+      consents { channel: CHANNEL_EMAIL opted_in: false }
+      consents { channel: CHANNEL_UNSPECIFIED opted_in: false }
+      merged_ids: "c-1077"
+      merged_ids: "c-1078"
     }
     highlights: "Moved home 3 days ago"
     highlights: "Complained about an outage last week"
@@ -117,6 +276,7 @@ TEST(FormatTest, ProfileSingleCustomerView) {
   EXPECT_EQ(FormatProfile(response),
             "Customer      c-1001\n"
             "Identities    loyalty:L-77812, web:ck-9\n"
+            "Merged ids    c-1077, c-1078\n"
             "First seen    2024-01-02T10:00:00Z\n"
             "Last seen     2024-05-01T10:00:00Z\n"
             "Interactions  12\n"
@@ -128,7 +288,33 @@ TEST(FormatTest, ProfileSingleCustomerView) {
             "Purchases     3\n"
             "Monetary      120.50\n"
             "Margin        30.00\n"
+            "Value         actual 30.00, potential 340.00, total 370.00, retention 82%\n"
+            "RFM           frequency 7.42, monetary 95.10 (decayed), last purchase "
+            "2024-05-01T10:00:00Z\n"
+            "Interests     broadband 3.20, tv 1.10, addons 0.50, mobile 0.50, devices 0.10\n"
             "Segment       young_families since 2024-05-01T10:00:00Z (strategy 2024.05.1)\n"
+            "Segment log\n"
+            "  2024-05-01T10:00:00Z  tv_household -> young_families (strategy 2024.05.1)\n"
+            "  2024-01-10T10:00:00Z  retention_risk -> tv_household\n"
+            "  2024-01-08T10:00:00Z  tv_household -> retention_risk\n"
+            "  2024-01-07T10:00:00Z  engaged_prospect -> tv_household\n"
+            "  2024-01-03T10:00:00Z  new_prospect -> engaged_prospect\n"
+            "Triggers      moved_home until 2024-07-01T00:00:00Z, new_child until "
+            "2025-01-01T00:00:00Z\n"
+            "Service       3 complaints (weight 1.40), last 2024-01-09T10:00:00Z; last NPS 6 "
+            "(2024-01-10T10:00:00Z)\n"
+            "Consents      opted out of email, all marketing\n"
+            "Recent events 10 of 12\n"
+            "  2024-05-01T10:00:00Z  web         consent_change  opted out of email\n"
+            "  2024-01-12T10:00:00Z  call_centre product_removed removed tv_basic (cancelled)\n"
+            "  2024-01-11T10:00:00Z  call_centre life_event      moved_home\n"
+            "  2024-01-10T10:00:00Z  sms         survey_answer   NPS 6\n"
+            "  2024-01-09T10:00:00Z  email       complaint       complained: outage (3)\n"
+            "  2024-01-08T10:00:00Z  call_centre call_started    called: billing\n"
+            "  2024-01-07T10:00:00Z  store       purchase        bought tv_basic (20.00)\n"
+            "  2024-01-06T10:00:00Z  web         cart_add        added tv_basic\n"
+            "  2024-01-05T10:00:00Z  web         page_view       viewed tv_basic\n"
+            "  2024-01-04T10:00:00Z  mobile_app  app_open\n"
             "Highlights\n"
             "  - Moved home 3 days ago\n"
             "  - Complained about an outage last week\n");
@@ -141,6 +327,74 @@ TEST(FormatTest, EmptyProfileSaysNone) {
   EXPECT_THAT(text, HasSubstr("Holdings      none\n"));
   EXPECT_THAT(text, HasSubstr("Segment       none yet\n"));
   EXPECT_THAT(text, HasSubstr("Highlights    none\n"));
+  EXPECT_THAT(text, HasSubstr("Merged ids    none\n"));
+  EXPECT_THAT(text, HasSubstr("Value         actual 0.00, potential 0.00, total 0.00, "
+                              "retention 0%\n"));
+  EXPECT_THAT(text, HasSubstr("RFM           frequency 0.00, monetary 0.00 (decayed)\n"));
+  EXPECT_THAT(text, HasSubstr("Interests     none\n"));
+  EXPECT_THAT(text, HasSubstr("Segment log   none\n"));
+  EXPECT_THAT(text, HasSubstr("Triggers      none\n"));
+  EXPECT_THAT(text, HasSubstr("Service       no complaints; no NPS\n"));
+  EXPECT_THAT(text, HasSubstr("Consents      no opt-outs\n"));
+  EXPECT_THAT(text, HasSubstr("Recent events none\n"));
+}
+
+TEST(FormatTest, ProfileWithFewEventsAndOneComplaint) {
+  const auto response = Parse<v1::GetProfileResponse>(R"pb(
+    profile {
+      customer_id: "c-3"
+      recent_events { kind: "app_open" channel: CHANNEL_MOBILE_APP summary: "opened home" }
+      service {
+        complaints_total: 1
+        complaints { value: 0.333 }
+        last_nps: 0
+      }
+    }
+  )pb");
+  const std::string text = FormatProfile(response);
+  EXPECT_THAT(text, HasSubstr("Recent events 1\n  -  mobile_app  app_open        opened home\n"));
+  EXPECT_THAT(text, HasSubstr("Service       1 complaint (weight 0.33), last -; last NPS 0 (-)\n"));
+}
+
+TEST(FormatTest, LinkSaysWhetherProfilesMerged) {
+  v1::LinkIdentityRequest request;
+  request.mutable_customer()->set_customer_id("c-2001");
+  request.mutable_identity()->set_source("loyalty");
+  request.mutable_identity()->set_external_id("L-1001");
+  v1::LinkIdentityResponse response;
+  response.set_customer_id("c-2001");
+  EXPECT_EQ(FormatLink(request, response),
+            "Linked        loyalty:L-1001 -> c-2001\n"
+            "Merged        no\n");
+  response.set_merged(true);
+  response.set_absorbed_customer_id("c-2017");
+  EXPECT_EQ(FormatLink(request, response),
+            "Linked        loyalty:L-1001 -> c-2001\n"
+            "Merged        yes: c-2017 was merged into c-2001\n");
+}
+
+TEST(FormatTest, ConsentAndForget) {
+  v1::UpdateConsentRequest consent;
+  consent.mutable_customer()->set_customer_id("c-2001");
+  consent.set_channel(v1::CHANNEL_EMAIL);
+  consent.set_source("web_preferences");
+  EXPECT_EQ(FormatConsent(consent),
+            "Consent       c-2001 opted out of email (source web_preferences)\n");
+  consent.set_channel(v1::CHANNEL_UNSPECIFIED);
+  consent.set_opted_in(true);
+  consent.clear_source();
+  EXPECT_EQ(FormatConsent(consent), "Consent       c-2001 opted in to all marketing\n");
+
+  v1::ForgetCustomerRequest forget;
+  forget.mutable_customer()->mutable_identity()->set_source("loyalty");
+  forget.mutable_customer()->mutable_identity()->set_external_id("L-1");
+  v1::ForgetCustomerResponse deleted;
+  deleted.set_records_deleted(7);
+  EXPECT_EQ(FormatForget(forget, deleted), "Forgot        loyalty:L-1: 7 records deleted\n");
+  forget.set_suppress_future_events(true);
+  deleted.set_records_deleted(1);
+  EXPECT_EQ(FormatForget(forget, deleted),
+            "Forgot        loyalty:L-1: 1 record deleted; future events suppressed\n");
 }
 
 TEST(FormatTest, StrategyInfoWithWarningsAndDocument) {

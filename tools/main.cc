@@ -1,4 +1,6 @@
 // nbo: command-line client of nbo-server. Parses flags and hands over to nbo::tools::RunCli.
+#include <unistd.h>
+
 #include <iostream>
 #include <optional>
 #include <string>
@@ -17,10 +19,11 @@ ABSL_FLAG(bool, json, false, "print the response as JSON (proto field names)");
 
 ABSL_FLAG(std::string, customer, "", "customer: nbo id (c-1001) or source:external_id");
 ABSL_FLAG(std::string, channel, "",
-          "channel: web, mobile_app, call_centre, store, email, sms, chat");
+          "channel: web, mobile_app, call_centre, store, email, sms, chat; consent: also all");
 ABSL_FLAG(std::string, event, "", "event kind: page_view, search, cart_add, ..., survey_answer");
 ABSL_FLAG(std::string, event_id, "", "idempotency key of the event; default: random cli-...");
-ABSL_FLAG(std::string, source, "", "source system that observed the event");
+ABSL_FLAG(std::string, source, "",
+          "source system that observed the event; consent: where the customer said so");
 ABSL_FLAG(std::string, placement, "", "where the offers are shown, e.g. product_page");
 ABSL_FLAG(std::optional<int>, max_offers, std::nullopt, "most offers wanted, 0..20");
 ABSL_FLAG(std::vector<std::string>, product, {}, "product id(s); purchase takes a list a,b");
@@ -45,6 +48,12 @@ ABSL_FLAG(bool, document, false, "strategy show: also print the strategy documen
 ABSL_FLAG(std::string, file, "", "strategy reload: path on the server to load from");
 ABSL_FLAG(std::string, inline_file, "", "strategy reload: local file sent as the document");
 
+ABSL_FLAG(int, batch, nbo::tools::kDefaultIngestBatch, "ingest: events per message, 1..10000");
+ABSL_FLAG(bool, opt_in, false, "consent: the customer opts in");
+ABSL_FLAG(bool, opt_out, false, "consent: the customer opts out");
+ABSL_FLAG(bool, suppress, false, "forget: drop later events for the customer's identities");
+ABSL_FLAG(bool, yes, false, "forget: really erase the customer");
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(nbo::tools::Usage());
   const std::vector<std::string> raw(argv + 1, argv + argc);
@@ -68,6 +77,12 @@ int main(int argc, char** argv) {
   options.document = absl::GetFlag(FLAGS_document);
   options.file = absl::GetFlag(FLAGS_file);
   options.inline_file = absl::GetFlag(FLAGS_inline_file);
+  options.batch = absl::GetFlag(FLAGS_batch);
+  options.progress = isatty(STDERR_FILENO) == 1;
+  options.opt_in = absl::GetFlag(FLAGS_opt_in);
+  options.opt_out = absl::GetFlag(FLAGS_opt_out);
+  options.suppress = absl::GetFlag(FLAGS_suppress);
+  options.yes = absl::GetFlag(FLAGS_yes);
   nbo::tools::DecideArgs& d = options.decide;
   d.customer = absl::GetFlag(FLAGS_customer);
   d.channel = absl::GetFlag(FLAGS_channel);
