@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
   store_options.sync_writes = options.sync_writes;
   store_options.wal_sync_interval = options.wal_sync_interval;
   store_options.decision_ttl = options.decision_ttl;
+  store_options.dedupe_ttl = options.dedupe_window;
   store_options.now = [&clock] { return clock.Now(); };
   auto store = storage::RocksStore::Open(store_options);
   if (!store.ok()) return store.status();
@@ -44,12 +45,19 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
   app->registry_ = std::make_unique<metrics::Registry>();
   app->metrics_ = std::make_unique<ServerMetrics>(*app->registry_, *app->strategies_, *app->store_);
   app->ids_ = std::make_unique<IdGenerator>();
-  DecisionFlowOptions flow_options;
+  app->customers_ = std::make_unique<CustomerAccess>(*app->store_, *app->ids_);
+  FlowOptions flow_options;
   flow_options.decision_ttl = options.decision_ttl;
-  app->flow_ = std::make_unique<DecisionFlow>(*app->store_, *app->strategies_, clock, *app->ids_,
-                                              app->metrics_.get(), flow_options);
-  app->decision_service_ = std::make_unique<DecisionServiceImpl>(*app->flow_);
-  app->profile_service_ = std::make_unique<ProfileServiceImpl>(*app->flow_);
+  flow_options.dedupe_window = options.dedupe_window;
+  app->flow_ = std::make_unique<DecisionFlow>(*app->customers_, *app->strategies_, clock,
+                                              *app->ids_, app->metrics_.get(), flow_options);
+  app->profile_flow_ =
+      std::make_unique<ProfileFlow>(*app->customers_, *app->strategies_, clock, flow_options);
+  app->ingest_flow_ = std::make_unique<IngestFlow>(*app->customers_, *app->strategies_, clock,
+                                                   app->metrics_.get(), flow_options);
+  app->decision_service_ =
+      std::make_unique<DecisionServiceImpl>(*app->flow_, *app->ingest_flow_);
+  app->profile_service_ = std::make_unique<ProfileServiceImpl>(*app->profile_flow_);
   ServerMetrics* metrics = app->metrics_.get();
   app->strategy_service_ = std::make_unique<StrategyServiceImpl>(
       *app->strategies_, clock, options.max_strategy_bytes,

@@ -8,7 +8,10 @@
 #include "absl/status/statusor.h"
 #include "core/clock.h"
 #include "grpcpp/server.h"
+#include "server/customer_access.h"
 #include "server/decision_flow.h"
+#include "server/ingest_flow.h"
+#include "server/profile_flow.h"
 #include "server/metrics/exporter.h"
 #include "server/metrics/registry.h"
 #include "server/options.h"
@@ -51,7 +54,10 @@ class App {
   std::unique_ptr<metrics::Registry> registry_;
   std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<IdGenerator> ids_;
+  std::unique_ptr<CustomerAccess> customers_;
   std::unique_ptr<DecisionFlow> flow_;
+  std::unique_ptr<ProfileFlow> profile_flow_;
+  std::unique_ptr<IngestFlow> ingest_flow_;
   std::unique_ptr<DecisionServiceImpl> decision_service_;
   std::unique_ptr<ProfileServiceImpl> profile_service_;
   std::unique_ptr<StrategyServiceImpl> strategy_service_;

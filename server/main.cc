@@ -34,6 +34,8 @@ ABSL_FLAG(absl::Duration, wal_sync_interval, kDefaults.wal_sync_interval,
 ABSL_FLAG(int64_t, block_cache_mb, kDefaults.block_cache_bytes >> 20, "RocksDB block cache, MiB");
 ABSL_FLAG(absl::Duration, decision_ttl, kDefaults.decision_ttl,
           "how long decisions are kept for outcome attribution");
+ABSL_FLAG(absl::Duration, dedupe_window, kDefaults.dedupe_window,
+          "how long event ids are remembered for exactly-once retries");
 ABSL_FLAG(absl::Duration, shutdown_grace, kDefaults.shutdown_grace,
           "how long in-flight calls may take to finish at shutdown");
 ABSL_FLAG(int, max_request_bytes, kDefaults.max_request_bytes, "largest request accepted, bytes");
@@ -57,6 +59,7 @@ absl::StatusOr<nbo::server::ServerOptions> OptionsFromFlags() {
   o.wal_sync_interval = absl::GetFlag(FLAGS_wal_sync_interval);
   o.block_cache_bytes = absl::GetFlag(FLAGS_block_cache_mb) << 20;
   o.decision_ttl = absl::GetFlag(FLAGS_decision_ttl);
+  o.dedupe_window = absl::GetFlag(FLAGS_dedupe_window);
   o.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   o.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   if (o.listen.empty()) return absl::InvalidArgumentError("--listen: must not be empty");
@@ -70,6 +73,9 @@ absl::StatusOr<nbo::server::ServerOptions> OptionsFromFlags() {
   }
   if (o.decision_ttl < absl::Minutes(1)) {
     return absl::InvalidArgumentError("--decision_ttl: must be at least 1m");
+  }
+  if (o.dedupe_window < absl::Minutes(1)) {
+    return absl::InvalidArgumentError("--dedupe_window: must be at least 1m");
   }
   if (o.shutdown_grace < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--shutdown_grace: must not be negative");

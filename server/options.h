@@ -30,6 +30,9 @@ struct ServerOptions {
   int64_t block_cache_bytes = int64_t{256} << 20;
   // How long decisions are kept for outcome attribution and ExplainDecision. Default: 7 days.
   absl::Duration decision_ttl = absl::Hours(24 * 7);
+  // How long an event id is remembered: a retried Decide within it gets the original answer, a
+  // repeated ingest event counts as a duplicate. Default: 7 days.
+  absl::Duration dedupe_window = absl::Hours(24 * 7);
   // How long in-flight calls may take to finish at shutdown. Default: 5s.
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Largest request accepted, bytes; larger ones get RESOURCE_EXHAUSTED. Default: 4 MiB.

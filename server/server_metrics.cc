@@ -10,10 +10,11 @@
 namespace nbo::server {
 namespace {
 
-constexpr std::array<absl::string_view, 5> kResultNames = {"offers", "fallback", "no_offer",
-                                                           "invalid", "error"};
+constexpr std::array<absl::string_view, 7> kResultNames = {
+    "offers", "fallback", "no_offer", "duplicate", "suppressed", "invalid", "error"};
 
 int ResultIndex(absl::string_view result) {
+  static_assert(kResultNames.size() == 7, "keep ServerMetrics::kResults in step");
   for (size_t i = 0; i < kResultNames.size(); ++i) {
     if (kResultNames[i] == result) return static_cast<int>(i);
   }
@@ -90,7 +91,8 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
                               "Strategy loads after start-up, by result (ok, invalid, error).")) {
   auto& decisions = registry.AddCounter(
       "nbo_decisions_total",
-      "Decide calls by channel and result (offers, fallback, no_offer, invalid, error).");
+      "Decide calls by channel and result (offers, fallback, no_offer, duplicate, suppressed, "
+      "invalid, error).");
   auto& latency = registry.AddHistogram(
       "nbo_decision_latency_seconds", "Server-side Decide latency, by channel.", DecisionBuckets());
   for (int c = 0; c < kChannels; ++c) {
@@ -100,6 +102,14 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
           &decisions.Add({{"channel", channel}, {"result", std::string(kResultNames[r])}});
     }
     latency_[c] = &latency.Add({{"channel", channel}});
+  }
+  auto& ingested = registry.AddCounter(
+      "nbo_ingested_events_total",
+      "Events received by IngestEvents, by result (applied, duplicate, rejected, suppressed).");
+  constexpr std::array<const char*, 4> kIngestResults = {"applied", "duplicate", "rejected",
+                                                         "suppressed"};
+  for (size_t i = 0; i < kIngestResults.size(); ++i) {
+    ingested_[i] = &ingested.Add({{"result", kIngestResults[i]}});
   }
   registry.AddCallbackFamily(
       metrics::MetricType::kGauge, "nbo_strategy_info",
@@ -163,6 +173,14 @@ void ServerMetrics::OnDecision(v1::Channel channel, absl::string_view result,
   const int c = channel >= 0 && channel < kChannels ? channel : 0;
   decisions_[c][ResultIndex(result)]->Increment();
   latency_[c]->Observe(absl::ToDoubleSeconds(latency));
+}
+
+void ServerMetrics::OnIngest(int64_t applied, int64_t duplicates, int64_t rejected,
+                             int64_t suppressed) {
+  const int64_t counts[] = {applied, duplicates, rejected, suppressed};
+  for (size_t i = 0; i < ingested_.size(); ++i) {
+    if (counts[i] > 0) ingested_[i]->Increment(static_cast<double>(counts[i]));
+  }
 }
 
 void ServerMetrics::OnSegmentTransition(absl::string_view from, absl::string_view to) {

@@ -26,6 +26,8 @@ class ServerMetrics : public FlowObserver {
                 storage::Store& store);
 
   void OnDecision(v1::Channel channel, absl::string_view result, absl::Duration latency) override;
+  void OnIngest(int64_t applied, int64_t duplicates, int64_t rejected,
+                int64_t suppressed) override;
   void OnSegmentTransition(absl::string_view from, absl::string_view to) override;
   // Outcome of a strategy (re)load from any source (RPC, SIGHUP).
   void OnStrategyReload(const absl::Status& status);
@@ -37,11 +39,12 @@ class ServerMetrics : public FlowObserver {
 
  private:
   static constexpr int kChannels = 8;  // CHANNEL_UNSPECIFIED..CHANNEL_CHAT
-  static constexpr int kResults = 5;   // offers, fallback, no_offer, invalid, error
+  static constexpr int kResults = 7;  // kResultNames in server_metrics.cc has one name each
 
   metrics::Family<metrics::Counter>& transitions_;
   metrics::Family<metrics::Counter>& rpcs_;
   metrics::Family<metrics::Counter>& reloads_;
+  std::array<metrics::Counter*, 4> ingested_{};  // applied, duplicate, rejected, suppressed
   std::array<std::array<metrics::Counter*, kResults>, kChannels> decisions_{};
   std::array<metrics::Histogram*, kChannels> latency_{};
 };

@@ -19,25 +19,20 @@ grpc::ServerUnaryReactor* NotYet(grpc::CallbackServerContext* context, absl::str
                              rpc, " is not available yet: it arrives with the ", area, " work")));
 }
 
-// Client-streaming IngestEvents: refuses at once until bulk ingest is built.
-class RefuseIngest final : public grpc::ServerReadReactor<v1::IngestRequest> {
- public:
-  RefuseIngest() {
-    Finish(ToGrpcStatus(absl::UnimplementedError(
-        "IngestEvents is not available yet: it arrives with the single customer view (bulk "
-        "ingest) work")));
-  }
-  void OnDone() override { delete this; }
-};
+// Unary handlers that call a flow and finish with its result.
+template <typename Response>
+grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context,
+                                absl::StatusOr<Response> result, Response* response) {
+  if (result.ok()) *response = *std::move(result);
+  return Finish(context, result.status());
+}
 
 }  // namespace
 
 grpc::ServerUnaryReactor* DecisionServiceImpl::Decide(grpc::CallbackServerContext* context,
                                                       const v1::DecideRequest* request,
                                                       v1::DecideResponse* response) {
-  absl::StatusOr<v1::DecideResponse> result = flow_.Decide(*request);
-  if (result.ok()) *response = *std::move(result);
-  return Finish(context, result.status());
+  return Reply(context, flow_.Decide(*request), response);
 }
 
 grpc::ServerUnaryReactor* DecisionServiceImpl::RecordOutcome(grpc::CallbackServerContext* context,
@@ -46,35 +41,40 @@ grpc::ServerUnaryReactor* DecisionServiceImpl::RecordOutcome(grpc::CallbackServe
   return NotYet(context, "RecordOutcome", "closed-loop (outcomes and learning)");
 }
 
-grpc::ServerReadReactor<v1::IngestRequest>* DecisionServiceImpl::IngestEvents(
-    grpc::CallbackServerContext*, v1::IngestSummary*) {
-  return new RefuseIngest();
+grpc::Status DecisionServiceImpl::IngestEvents(grpc::ServerContext* context,
+                                               grpc::ServerReader<v1::IngestRequest>* reader,
+                                               v1::IngestSummary* summary) {
+  v1::IngestRequest request;
+  while (reader->Read(&request)) {
+    if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    // Events applied before a failure stay applied (and are counted): the summary says so.
+    if (absl::Status s = ingest_.Apply(request, *summary); !s.ok()) return ToGrpcStatus(s);
+  }
+  return grpc::Status::OK;
 }
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::GetProfile(grpc::CallbackServerContext* context,
                                                          const v1::GetProfileRequest* request,
                                                          v1::GetProfileResponse* response) {
-  absl::StatusOr<v1::GetProfileResponse> result = flow_.GetProfile(*request);
-  if (result.ok()) *response = *std::move(result);
-  return Finish(context, result.status());
+  return Reply(context, flow_.GetProfile(*request), response);
 }
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::LinkIdentity(grpc::CallbackServerContext* context,
-                                                           const v1::LinkIdentityRequest*,
-                                                           v1::LinkIdentityResponse*) {
-  return NotYet(context, "LinkIdentity", "single customer view (identity and merge)");
+                                                           const v1::LinkIdentityRequest* request,
+                                                           v1::LinkIdentityResponse* response) {
+  return Reply(context, flow_.LinkIdentity(*request), response);
 }
 
-grpc::ServerUnaryReactor* ProfileServiceImpl::UpdateConsent(grpc::CallbackServerContext* context,
-                                                            const v1::UpdateConsentRequest*,
-                                                            v1::UpdateConsentResponse*) {
-  return NotYet(context, "UpdateConsent", "single customer view (consent and erasure)");
+grpc::ServerUnaryReactor* ProfileServiceImpl::UpdateConsent(
+    grpc::CallbackServerContext* context, const v1::UpdateConsentRequest* request,
+    v1::UpdateConsentResponse* response) {
+  return Reply(context, flow_.UpdateConsent(*request), response);
 }
 
-grpc::ServerUnaryReactor* ProfileServiceImpl::ForgetCustomer(grpc::CallbackServerContext* context,
-                                                             const v1::ForgetCustomerRequest*,
-                                                             v1::ForgetCustomerResponse*) {
-  return NotYet(context, "ForgetCustomer", "single customer view (consent and erasure)");
+grpc::ServerUnaryReactor* ProfileServiceImpl::ForgetCustomer(
+    grpc::CallbackServerContext* context, const v1::ForgetCustomerRequest* request,
+    v1::ForgetCustomerResponse* response) {
+  return Reply(context, flow_.ForgetCustomer(*request), response);
 }
 
 grpc::ServerUnaryReactor* StrategyServiceImpl::GetStrategy(grpc::CallbackServerContext* context,

@@ -11,13 +11,19 @@
 #include "nbo/v1/profile.grpc.pb.h"
 #include "nbo/v1/strategy.grpc.pb.h"
 #include "server/decision_flow.h"
+#include "server/ingest_flow.h"
+#include "server/profile_flow.h"
 #include "server/strategy_holder.h"
 
 namespace nbo::server {
 
-class DecisionServiceImpl final : public v1::DecisionService::CallbackService {
+// Decide and RecordOutcome use the callback API; IngestEvents is a synchronous method, so a
+// long back-fill stream runs on gRPC's sync thread pool and never holds a callback thread.
+class DecisionServiceImpl final
+    : public v1::DecisionService::WithCallbackMethod_Decide<
+          v1::DecisionService::WithCallbackMethod_RecordOutcome<v1::DecisionService::Service>> {
  public:
-  explicit DecisionServiceImpl(DecisionFlow& flow) : flow_(flow) {}
+  DecisionServiceImpl(DecisionFlow& flow, IngestFlow& ingest) : flow_(flow), ingest_(ingest) {}
 
   grpc::ServerUnaryReactor* Decide(grpc::CallbackServerContext* context,
                                    const v1::DecideRequest* request,
@@ -25,16 +31,18 @@ class DecisionServiceImpl final : public v1::DecisionService::CallbackService {
   grpc::ServerUnaryReactor* RecordOutcome(grpc::CallbackServerContext* context,
                                           const v1::OutcomeRequest* request,
                                           v1::OutcomeResponse* response) override;
-  grpc::ServerReadReactor<v1::IngestRequest>* IngestEvents(grpc::CallbackServerContext* context,
-                                                           v1::IngestSummary* summary) override;
+  grpc::Status IngestEvents(grpc::ServerContext* context,
+                            grpc::ServerReader<v1::IngestRequest>* reader,
+                            v1::IngestSummary* summary) override;
 
  private:
   DecisionFlow& flow_;
+  IngestFlow& ingest_;
 };
 
 class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
  public:
-  explicit ProfileServiceImpl(DecisionFlow& flow) : flow_(flow) {}
+  explicit ProfileServiceImpl(ProfileFlow& flow) : flow_(flow) {}
 
   grpc::ServerUnaryReactor* GetProfile(grpc::CallbackServerContext* context,
                                        const v1::GetProfileRequest* request,
@@ -50,7 +58,7 @@ class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
                                            v1::ForgetCustomerResponse* response) override;
 
  private:
-  DecisionFlow& flow_;
+  ProfileFlow& flow_;
 };
 
 class StrategyServiceImpl final : public v1::StrategyService::CallbackService {

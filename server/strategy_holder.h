@@ -53,9 +53,6 @@ class StrategyHolder {
   std::shared_ptr<const LoadedStrategy> current_;  // accessed with std::atomic_load/store only
 };
 
-// SHA-256 of `bytes`, lower-case hex.
-std::string Sha256Hex(absl::string_view bytes);
-
 // Reads a whole file. NotFound / PermissionDenied / Internal naming the path.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 

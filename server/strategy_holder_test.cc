@@ -1,5 +1,7 @@
 #include "server/strategy_holder.h"
 
+#include "server/hashing.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>

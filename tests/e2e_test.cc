@@ -173,17 +173,119 @@ TEST(EndToEndTest, BadRequestsGetSpecificCodes) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_THAT(s.error_message(), HasSubstr("closed-loop"));
 
-  v1::LinkIdentityResponse link;
-  ctx = Client::Context();
-  s = client.profiles().LinkIdentity(ctx.get(), v1::LinkIdentityRequest(), &link);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(s.error_message(), HasSubstr("single customer view"));
+  EXPECT_EQ(server->Stop(), 0);
+}
 
-  v1::IngestSummary summary;
+v1::CustomerRef IdentityRef(const std::string& source, const std::string& external_id) {
+  v1::CustomerRef ref;
+  ref.mutable_identity()->set_source(source);
+  ref.mutable_identity()->set_external_id(external_id);
+  return ref;
+}
+
+TEST(EndToEndTest, SingleCustomerViewLinkRetryConsentAndErasure) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  Client client(server->grpc_address());
+
+  // An anonymous web visitor gets a profile of its own.
+  v1::DecideRequest web;
+  *web.mutable_customer() = IdentityRef("web", "cookie-42");
+  *web.mutable_event() = PageView("w1");
+  v1::DecideResponse anonymous;
+  auto ctx = Client::Context();
+  ASSERT_TRUE(client.decisions().Decide(ctx.get(), web, &anonymous).ok());
+  const std::string absorbed = anonymous.customer_id();
+  v1::DecideResponse out;
+  ASSERT_TRUE(client.Decide("c-1001", Purchase("p1", "broadband_basic"), &out).ok());
+
+  // Logging in links the cookie to the known customer: the two profiles merge.
+  v1::LinkIdentityRequest link;
+  link.mutable_customer()->set_customer_id("c-1001");
+  link.mutable_identity()->set_source("web");
+  link.mutable_identity()->set_external_id("cookie-42");
+  v1::LinkIdentityResponse linked;
   ctx = Client::Context();
-  auto writer = client.decisions().IngestEvents(ctx.get(), &summary);
-  writer->WritesDone();
-  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  ASSERT_TRUE(client.profiles().LinkIdentity(ctx.get(), link, &linked).ok());
+  EXPECT_TRUE(linked.merged());
+  EXPECT_EQ(linked.absorbed_customer_id(), absorbed);
+
+  // The absorbed id is an alias: lookups and events reach the survivor.
+  v1::GetProfileResponse profile;
+  ASSERT_TRUE(client.GetProfile(absorbed, &profile).ok());
+  EXPECT_EQ(profile.profile().customer_id(), "c-1001");
+  EXPECT_EQ(profile.profile().interactions(), 2);
+  ASSERT_TRUE(client.Decide(absorbed, PageView("w2"), &out).ok());
+  EXPECT_EQ(out.customer_id(), "c-1001");
+
+  // A retried event gets the original answer; the same id with another payload is refused.
+  v1::DecideResponse first, retry;
+  ASSERT_TRUE(client.Decide("c-1001", PageView("retry-me"), &first).ok());
+  ASSERT_TRUE(client.Decide("c-1001", PageView("retry-me"), &retry).ok());
+  EXPECT_EQ(retry.decision_id(), first.decision_id());
+  grpc::Status s = client.Decide("c-1001", Purchase("retry-me", "tv_basic"), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  ASSERT_TRUE(client.GetProfile("c-1001", &profile).ok());
+  EXPECT_EQ(profile.profile().interactions(), 4);
+
+  // Consent.
+  v1::UpdateConsentRequest consent;
+  consent.mutable_customer()->set_customer_id("c-1001");
+  consent.set_channel(v1::CHANNEL_EMAIL);
+  consent.set_opted_in(false);
+  v1::UpdateConsentResponse consented;
+  ctx = Client::Context();
+  ASSERT_TRUE(client.profiles().UpdateConsent(ctx.get(), consent, &consented).ok());
+  ASSERT_TRUE(client.GetProfile("c-1001", &profile).ok());
+  ASSERT_EQ(profile.profile().consents_size(), 1);
+  EXPECT_FALSE(profile.profile().consents(0).opted_in());
+
+  // Erasure with suppression: gone, and later events do not bring the person back.
+  v1::ForgetCustomerRequest forget;
+  *forget.mutable_customer() = IdentityRef("web", "cookie-42");
+  forget.set_suppress_future_events(true);
+  v1::ForgetCustomerResponse forgotten;
+  ctx = Client::Context();
+  ASSERT_TRUE(client.profiles().ForgetCustomer(ctx.get(), forget, &forgotten).ok());
+  EXPECT_GT(forgotten.records_deleted(), 3);
+  EXPECT_EQ(client.GetProfile("c-1001", &profile).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(client.GetProfile(absorbed, &profile).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(client.Decide("c-1001", PageView("after"), &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  *web.mutable_event() = PageView("after-web");
+  ctx = Client::Context();
+  EXPECT_EQ(client.decisions().Decide(ctx.get(), web, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+TEST(EndToEndTest, CliIngestsTheExampleEventsExactlyOnce) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  const std::string addr = "--addr=" + server->grpc_address();
+  const std::string events = std::string(NBO_SOURCE_DIR) + "/examples/events.jsonl";
+  auto first = testing::RunProcess({NBO_CLI_BIN, "ingest", addr, events, "--json"},
+                                   absl::Seconds(60));
+  ASSERT_EQ(first.exit_code, 0) << first.stderr_text << first.stdout_text;
+  EXPECT_THAT(first.stdout_text, HasSubstr("\"applied\""));
+  EXPECT_THAT(first.stdout_text, ::testing::Not(HasSubstr("\"rejected\"")));
+
+  auto second = testing::RunProcess({NBO_CLI_BIN, "ingest", addr, events, "--json"},
+                                    absl::Seconds(60));
+  ASSERT_EQ(second.exit_code, 0) << second.stderr_text;
+  EXPECT_THAT(second.stdout_text, HasSubstr("\"duplicates\""));
+  EXPECT_THAT(second.stdout_text, ::testing::Not(HasSubstr("\"applied\"")));
+
+  Client client(server->grpc_address());
+  v1::GetProfileResponse profile;
+  ASSERT_TRUE(client.GetProfile("c-2001", &profile).ok());
+  EXPECT_GT(profile.profile().interactions(), 0);
+  EXPECT_FALSE(profile.profile().recent_events().empty());
+
+  auto shown = testing::RunProcess({NBO_CLI_BIN, "profile", addr, "c-2001"}, absl::Seconds(30));
+  EXPECT_EQ(shown.exit_code, 0) << shown.stderr_text;
   EXPECT_EQ(server->Stop(), 0);
 }
 

@@ -1,0 +1,107 @@
+// A complete set of flows over a MemoryStore with a fake clock, for server unit tests.
+#ifndef NBO_SERVER_FLOW_TEST_UTIL_H_
+#define NBO_SERVER_FLOW_TEST_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "core/test_util.h"
+#include "gtest/gtest.h"
+#include "server/customer_access.h"
+#include "server/decision_flow.h"
+#include "server/ingest_flow.h"
+#include "server/profile_flow.h"
+#include "storage/memory_store.h"
+
+namespace nbo::server::testing {
+
+class RecordingObserver : public FlowObserver {
+ public:
+  void OnDecision(v1::Channel, absl::string_view result, absl::Duration) override {
+    absl::MutexLock lock(&mu);
+    results.emplace_back(result);
+  }
+  void OnSegmentTransition(absl::string_view from, absl::string_view to) override {
+    absl::MutexLock lock(&mu);
+    transitions.push_back(absl::StrCat(from, "->", to));
+  }
+  absl::Mutex mu;
+  std::vector<std::string> results;
+  std::vector<std::string> transitions;
+};
+
+class FlowTest : public ::testing::Test {
+ protected:
+  FlowTest()
+      : clock_(core::testing::kT0),
+        store_(StoreOptions(clock_)),
+        strategies_("unused.json"),
+        ids_(7),
+        customers_(store_, ids_),
+        flow_(customers_, strategies_, clock_, ids_, &observer_),
+        profiles_(customers_, strategies_, clock_),
+        ingest_(customers_, strategies_, clock_, &observer_) {
+    auto loaded =
+        strategies_.LoadInline(std::string(core::testing::kSmallStrategy), core::testing::kT0);
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+  }
+
+  static storage::MemoryStoreOptions StoreOptions(const core::FakeClock& clock) {
+    storage::MemoryStoreOptions options;
+    options.now = [&clock] { return clock.Now(); };
+    return options;
+  }
+
+  absl::StatusOr<v1::DecideResponse> Decide(std::string customer, v1::Event event) {
+    return flow_.Decide(core::testing::Request(std::move(customer), std::move(event)));
+  }
+
+  static v1::CustomerRef Id(std::string id) {
+    v1::CustomerRef ref;
+    ref.set_customer_id(std::move(id));
+    return ref;
+  }
+  static v1::SourceIdentity Identity(std::string source, std::string external_id) {
+    v1::SourceIdentity identity;
+    identity.set_source(std::move(source));
+    identity.set_external_id(std::move(external_id));
+    return identity;
+  }
+  static v1::CustomerRef Ref(const v1::SourceIdentity& identity) {
+    v1::CustomerRef ref;
+    *ref.mutable_identity() = identity;
+    return ref;
+  }
+
+  absl::StatusOr<v1::Profile> Profile(std::string id) {
+    v1::GetProfileRequest req;
+    *req.mutable_customer() = Id(std::move(id));
+    auto r = profiles_.GetProfile(req);
+    if (!r.ok()) return r.status();
+    return r->profile();
+  }
+
+  absl::StatusOr<v1::LinkIdentityResponse> Link(std::string customer,
+                                                const v1::SourceIdentity& identity) {
+    v1::LinkIdentityRequest req;
+    *req.mutable_customer() = Id(std::move(customer));
+    *req.mutable_identity() = identity;
+    return profiles_.LinkIdentity(req);
+  }
+
+  core::FakeClock clock_;
+  storage::MemoryStore store_;
+  StrategyHolder strategies_;
+  IdGenerator ids_;
+  CustomerAccess customers_;
+  RecordingObserver observer_;
+  DecisionFlow flow_;
+  ProfileFlow profiles_;
+  IngestFlow ingest_;
+};
+
+}  // namespace nbo::server::testing
+
+#endif  // NBO_SERVER_FLOW_TEST_UTIL_H_
