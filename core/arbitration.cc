@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/apply_event.h"
+
 namespace nbo::core {
 namespace {
 
@@ -15,6 +17,10 @@ bool Holds(const v1::Profile& profile, absl::string_view product) {
 DropReason Filter(const CompiledOffer& offer, const DecisionInputs& in) {
   const v1::Offer& def = *offer.def;
   if (!offer.AllowedOn(in.event.channel())) return DropReason::kChannel;
+  // Consent never has an exception for marketing; SERVICE offers help with the customer's issue.
+  if (offer.kind != v1::OFFER_KIND_SERVICE && !MarketingAllowed(in.profile, in.event.channel())) {
+    return DropReason::kNoConsent;
+  }
   if (!def.product().empty() && Holds(in.profile, def.product())) return DropReason::kAlreadyHeld;
   if (!def.requires_any().empty() &&
       std::none_of(def.requires_any().begin(), def.requires_any().end(),
@@ -81,6 +87,8 @@ absl::string_view DropReasonName(DropReason reason) {
       return "channel";
     case DropReason::kNotEligible:
       return "not_eligible";
+    case DropReason::kNoConsent:
+      return "no_consent";
     case DropReason::kDuplicate:
       return "duplicate";
     case DropReason::kRankedOut:

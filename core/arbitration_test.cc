@@ -97,6 +97,18 @@ TEST_F(ArbitrationTest, FallsBackWhenNothingIsEligible) {
   EXPECT_EQ(last_.candidates.size(), 3u);
 }
 
+TEST_F(ArbitrationTest, OptOutDropsMarketingButKeepsService) {
+  ApplyConsent(profile_, v1::CHANNEL_WEB, false, kT0, "test");
+  EXPECT_EQ(Chosen(1, v1::CHANNEL_WEB), (std::vector<std::string>{"ebill"}));
+  EXPECT_EQ(DropOf("bb"), DropReason::kNoConsent);
+  EXPECT_TRUE(last_.fallback);  // the service offer came from the fallback list
+  // Other channels are unaffected by a channel opt-out...
+  EXPECT_EQ(Chosen(1, v1::CHANNEL_CALL_CENTRE), (std::vector<std::string>{"bb", "tv"}));
+  // ...but not by an opt-out of marketing as a whole.
+  ApplyConsent(profile_, v1::CHANNEL_UNSPECIFIED, false, kT0, "test");
+  EXPECT_EQ(Chosen(1, v1::CHANNEL_CALL_CENTRE), (std::vector<std::string>{"ebill"}));
+}
+
 TEST(DropReasonTest, EveryReasonHasAName) {
   for (int r = 0; r <= static_cast<int>(DropReason::kRankedOut); ++r) {
     EXPECT_NE(DropReasonName(static_cast<DropReason>(r)), "unknown");

@@ -1,6 +1,8 @@
 #include "core/decision.h"
 
+#include "absl/strings/str_cat.h"
 #include "core/apply_event.h"
+#include "core/names.h"
 #include "core/segmentation.h"
 #include "core/time_util.h"
 
@@ -47,6 +49,11 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   r.set_fallback(result.arbitration.fallback);
   r.set_fallback_cause(std::string(result.arbitration.fallback_cause));
   ToProto(now, r.mutable_decided_at());
+  if (!MarketingAllowed(profile, event.channel())) {
+    r.set_consent_note(absl::StrCat(
+        "The customer opted out of marketing on ", ChannelName(event.channel()),
+        "; only service offers are shown."));
+  }
   for (int chosen : result.arbitration.chosen) {
     const Candidate& c = result.arbitration.candidates[chosen];
     const CompiledOffer& offer = strategy.offers[c.offer];

@@ -1,5 +1,7 @@
 #include "core/decision.h"
 
+#include "core/apply_event.h"
+
 #include "core/test_util.h"
 #include "gtest/gtest.h"
 
@@ -55,6 +57,20 @@ TEST(DecisionTest, PurchaseMovesCustomerToUpsellSegment) {
   EXPECT_EQ(r.response.offers(0).offer_id(), "fibre");
   EXPECT_EQ(r.response.offers(0).reason(), "You've had broadband_fibre 3 months");
   EXPECT_EQ(r.response.offers(0).kind(), v1::OFFER_KIND_UPSELL);
+}
+
+TEST(DecisionTest, OptOutIsExplainedInTheResponse) {
+  auto strategy = testing::MustLoad(testing::kSmallStrategy);
+  v1::Profile profile;
+  ApplyConsent(profile, v1::CHANNEL_WEB, false, kT0, "test");
+  DecisionResult r =
+      MakeDecision(profile, testing::Request("c-1", testing::PageView("e1")), *strategy, kT0);
+  EXPECT_EQ(r.response.consent_note(),
+            "The customer opted out of marketing on web; only service offers are shown.");
+  for (const auto& o : r.response.offers()) EXPECT_EQ(o.kind(), v1::OFFER_KIND_SERVICE);
+  r = MakeDecision(profile, testing::Request("c-1", testing::PageView("e2", v1::CHANNEL_STORE)),
+                   *strategy, kT0);
+  EXPECT_EQ(r.response.consent_note(), "");
 }
 
 TEST(DecisionTest, MaxOffersFromRequestOverridesDefault) {

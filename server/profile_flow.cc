@@ -189,16 +189,28 @@ absl::StatusOr<v1::ForgetCustomerResponse> ProfileFlow::ForgetCustomer(
   storage::WriteSet writes;
   writes.profile_deletes.push_back(*id);
   AddValueBucketChange(ValueBucket(*profile), std::nullopt, writes);
-  for (const auto& d : records->decision_ids) writes.decision_deletes.push_back({d, *id});
-  for (const auto& e : records->event_ids) writes.dedupe_deletes.push_back({e, *id});
-  for (const auto& i : records->identities) {
-    writes.identity_deletes.push_back({i.source, i.external_id, *id});
+  int64_t deleted = 1;
+  auto erase = [&](const std::string& owner, const storage::CustomerRecords& r) {
+    for (const auto& d : r.decision_ids) writes.decision_deletes.push_back({d, owner});
+    for (const auto& e : r.event_ids) writes.dedupe_deletes.push_back({e, owner});
+    for (const auto& i : r.identities) {
+      writes.identity_deletes.push_back({i.source, i.external_id, owner});
+    }
+    for (const auto& a : r.aliases) writes.alias_deletes.push_back({a, owner});
+    deleted += static_cast<int64_t>(r.decision_ids.size() + r.event_ids.size() +
+                                    r.identities.size() + r.aliases.size());
+  };
+  erase(*id, *records);
+  // Decisions and events of merged-in customers are still indexed under their old ids.
+  for (const std::string& merged : profile->merged_ids()) {
+    absl::StatusOr<storage::CustomerRecords> old = store.ListCustomerRecords(merged);
+    if (!old.ok()) return old.status();
+    erase(merged, *old);
   }
-  for (const auto& a : records->aliases) writes.alias_deletes.push_back({a, *id});
   if (request.suppress_future_events()) {
     std::vector<absl::StatusOr<std::string>> hashes;
     hashes.push_back(customers_.SuppressionHash(*id));
-    for (const auto& a : records->aliases) hashes.push_back(customers_.SuppressionHash(a));
+    for (const auto& a : profile->merged_ids()) hashes.push_back(customers_.SuppressionHash(a));
     for (const auto& i : records->identities) {
       v1::SourceIdentity identity;
       identity.set_source(i.source);
@@ -212,9 +224,7 @@ absl::StatusOr<v1::ForgetCustomerResponse> ProfileFlow::ForgetCustomer(
   }
   if (absl::Status s = store.Commit(writes); !s.ok()) return s;
   v1::ForgetCustomerResponse response;
-  response.set_records_deleted(static_cast<int64_t>(
-      1 + records->decision_ids.size() + records->event_ids.size() +
-      records->identities.size() + records->aliases.size()));
+  response.set_records_deleted(deleted);
   return response;
 }
 

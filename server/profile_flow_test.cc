@@ -201,6 +201,31 @@ TEST_F(ProfileFlowTest, ForgetWithSuppressionDropsLaterEvents) {
   EXPECT_TRUE(Decide("c-2", PageView("e4")).ok());
 }
 
+TEST_F(ProfileFlowTest, ForgetAlsoErasesRecordsOfMergedInCustomers) {
+  v1::DecideRequest web = core::testing::Request("x", PageView("w1"));
+  *web.mutable_customer() = Ref(Identity("web", "cookie-1"));
+  auto anonymous = flow_.Decide(web);
+  ASSERT_TRUE(anonymous.ok());
+  ASSERT_TRUE(Decide("c-1", PageView("e1")).ok());
+  ASSERT_TRUE(Link("c-1", Identity("web", "cookie-1")).ok());
+
+  v1::ForgetCustomerRequest req;
+  *req.mutable_customer() = Id("c-1");
+  req.set_suppress_future_events(true);
+  ASSERT_TRUE(profiles_.ForgetCustomer(req).ok());
+  EXPECT_EQ(store_.GetDecision(anonymous->decision_id()).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_.GetDedupe("w1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_.GetAlias(anonymous->customer_id()).status().code(),
+            absl::StatusCode::kNotFound);
+  auto records = store_.ListCustomerRecords(anonymous->customer_id());
+  ASSERT_TRUE(records.ok());
+  EXPECT_TRUE(records->decision_ids.empty());
+  // The merged-in id is suppressed too.
+  EXPECT_EQ(Decide(anonymous->customer_id(), PageView("w2")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(ProfileFlowTest, ForgetUnknownCustomerIsNotFound) {
   v1::ForgetCustomerRequest req;
   *req.mutable_customer() = Id("c-nobody");

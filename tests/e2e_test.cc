@@ -240,6 +240,14 @@ TEST(EndToEndTest, SingleCustomerViewLinkRetryConsentAndErasure) {
   ASSERT_TRUE(client.GetProfile("c-1001", &profile).ok());
   ASSERT_EQ(profile.profile().consents_size(), 1);
   EXPECT_FALSE(profile.profile().consents(0).opted_in());
+  v1::Event email = PageView("email-1");
+  email.set_channel(v1::CHANNEL_EMAIL);
+  v1::DecideResponse on_email;
+  ASSERT_TRUE(client.Decide("c-1001", email, &on_email).ok());
+  EXPECT_THAT(on_email.consent_note(), HasSubstr("opted out of marketing on email"));
+  for (const auto& offer : on_email.offers()) {
+    EXPECT_EQ(offer.kind(), v1::OFFER_KIND_SERVICE) << offer.offer_id();
+  }
 
   // Erasure with suppression: gone, and later events do not bring the person back.
   v1::ForgetCustomerRequest forget;
