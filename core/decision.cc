@@ -29,7 +29,8 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   absl::string_view product_in_view = request.context().product_in_view();
   if (product_in_view.empty() && event.has_page_view())
     product_in_view = event.page_view().product();
-  const DecisionInputs in{profile, event, request.placement(), call_reason, product_in_view, now};
+  const DecisionInputs in{profile,         event, request.placement(), call_reason,
+                          product_in_view, now,   &settings};
 
   DecisionResult result;
   result.previous_segment_id = profile.segment_id();

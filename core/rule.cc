@@ -193,8 +193,7 @@ class Context : public expr::EvalContext {
   }
 
  private:
-  // Rules see the default settings: DecisionInputs does not carry ProfileSettings yet.
-  static const ProfileSettings& Settings() { return DefaultProfileSettings(); }
+  const ProfileSettings& Settings() const { return *in_.settings; }
   static double Days(absl::Duration d) { return absl::FDivDuration(d, absl::Hours(24)); }
 
   // Days from the newest recent event other than the current one to now; -1 when there is none.

@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "core/expr/compiled_expr.h"
+#include "core/profile_settings.h"
 #include "nbo/v1/event.pb.h"
 #include "nbo/v1/profile.pb.h"
 
@@ -24,6 +25,8 @@ struct DecisionInputs {
   absl::string_view call_reason;      // request context, else the call_started event's reason
   absl::string_view product_in_view;  // request context, else the page_view event's product
   absl::Time now;
+  // Half-lives and windows the decayed variables are read with (the server's settings).
+  const ProfileSettings* settings = &DefaultProfileSettings();
 };
 
 // A compiled boolean rule. Immutable; Matches() may be called concurrently.

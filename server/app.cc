@@ -49,6 +49,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
   FlowOptions flow_options;
   flow_options.decision_ttl = options.decision_ttl;
   flow_options.dedupe_window = options.dedupe_window;
+  flow_options.profile = options.profile;
   app->flow_ = std::make_unique<DecisionFlow>(*app->customers_, *app->strategies_, clock,
                                               *app->ids_, app->metrics_.get(), flow_options);
   app->profile_flow_ =

@@ -36,6 +36,16 @@ ABSL_FLAG(absl::Duration, decision_ttl, kDefaults.decision_ttl,
           "how long decisions are kept for outcome attribution");
 ABSL_FLAG(absl::Duration, dedupe_window, kDefaults.dedupe_window,
           "how long event ids are remembered for exactly-once retries");
+ABSL_FLAG(absl::Duration, frequency_half_life, kDefaults.profile.frequency_half_life,
+          "half-life of the decayed interaction count (profile RFM)");
+ABSL_FLAG(absl::Duration, monetary_half_life, kDefaults.profile.monetary_half_life,
+          "half-life of decayed spend and margin (drives the potential value)");
+ABSL_FLAG(absl::Duration, interest_half_life, kDefaults.profile.interest_half_life,
+          "half-life of category interest");
+ABSL_FLAG(absl::Duration, complaints_half_life, kDefaults.profile.complaints_half_life,
+          "half-life of the decayed complaint count");
+ABSL_FLAG(int, recent_events, kDefaults.profile.recent_events,
+          "how many recent events a profile keeps (1..1000)");
 ABSL_FLAG(absl::Duration, shutdown_grace, kDefaults.shutdown_grace,
           "how long in-flight calls may take to finish at shutdown");
 ABSL_FLAG(int, max_request_bytes, kDefaults.max_request_bytes, "largest request accepted, bytes");
@@ -73,6 +83,23 @@ absl::StatusOr<nbo::server::ServerOptions> OptionsFromFlags() {
   }
   if (o.decision_ttl < absl::Minutes(1)) {
     return absl::InvalidArgumentError("--decision_ttl: must be at least 1m");
+  }
+  o.profile.frequency_half_life = absl::GetFlag(FLAGS_frequency_half_life);
+  o.profile.monetary_half_life = absl::GetFlag(FLAGS_monetary_half_life);
+  o.profile.interest_half_life = absl::GetFlag(FLAGS_interest_half_life);
+  o.profile.complaints_half_life = absl::GetFlag(FLAGS_complaints_half_life);
+  o.profile.recent_events = absl::GetFlag(FLAGS_recent_events);
+  for (const auto& [name, value] :
+       {std::pair{"--frequency_half_life", o.profile.frequency_half_life},
+        std::pair{"--monetary_half_life", o.profile.monetary_half_life},
+        std::pair{"--interest_half_life", o.profile.interest_half_life},
+        std::pair{"--complaints_half_life", o.profile.complaints_half_life}}) {
+    if (value < absl::Hours(1)) {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": must be at least 1h"));
+    }
+  }
+  if (o.profile.recent_events < 1 || o.profile.recent_events > 1000) {
+    return absl::InvalidArgumentError("--recent_events: must be 1..1000");
   }
   if (o.dedupe_window < absl::Minutes(1)) {
     return absl::InvalidArgumentError("--dedupe_window: must be at least 1m");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "core/profile_settings.h"
 
 namespace nbo::server {
 
@@ -33,6 +34,9 @@ struct ServerOptions {
   // How long an event id is remembered: a retried Decide within it gets the original answer, a
   // repeated ingest event counts as a duplicate. Default: 7 days.
   absl::Duration dedupe_window = absl::Hours(24 * 7);
+  // Profile aggregates: half-lives of the decayed values and the recent-events ring size
+  // (docs/profile.md). Defaults: core/profile_settings.h (30d, 90d, 30d, 90d, 50).
+  core::ProfileSettings profile = core::DefaultProfileSettings();
   // How long in-flight calls may take to finish at shutdown. Default: 5s.
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Largest request accepted, bytes; larger ones get RESOURCE_EXHAUSTED. Default: 4 MiB.
