@@ -20,7 +20,7 @@ enum class DropReason {
   kExcludedHolding,  // a product in excludes is held
   kChannel,          // not allowed on this channel
   kNotEligible,      // the eligibility rule is false
-  kNoConsent,         // a marketing offer, and the customer opted out of marketing here
+  kNoConsent,        // a marketing offer, and the customer opted out of marketing here
   kDuplicate,        // the same offer appears earlier in the candidate list
   kRankedOut,        // eligible, but max_offers better offers won
 };

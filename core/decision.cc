@@ -29,8 +29,8 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   absl::string_view product_in_view = request.context().product_in_view();
   if (product_in_view.empty() && event.has_page_view())
     product_in_view = event.page_view().product();
-  const DecisionInputs in{profile,         event, request.placement(), call_reason,
-                          product_in_view, now,   &settings};
+  const DecisionInputs in{profile, event,    request.placement(), call_reason, product_in_view,
+                          now,     &settings};
 
   DecisionResult result;
   result.previous_segment_id = profile.segment_id();
@@ -51,9 +51,9 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   r.set_fallback_cause(std::string(result.arbitration.fallback_cause));
   ToProto(now, r.mutable_decided_at());
   if (!MarketingAllowed(profile, event.channel())) {
-    r.set_consent_note(absl::StrCat(
-        "The customer opted out of marketing on ", ChannelName(event.channel()),
-        "; only service offers are shown."));
+    r.set_consent_note(absl::StrCat("The customer opted out of marketing on ",
+                                    ChannelName(event.channel()),
+                                    "; only service offers are shown."));
   }
   for (int chosen : result.arbitration.chosen) {
     const Candidate& c = result.arbitration.candidates[chosen];

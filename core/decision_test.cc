@@ -1,7 +1,6 @@
 #include "core/decision.h"
 
 #include "core/apply_event.h"
-
 #include "core/test_util.h"
 #include "gtest/gtest.h"
 

@@ -85,7 +85,7 @@ CustomerLocks::~CustomerLocks() {
 }
 
 absl::StatusOr<std::unique_ptr<CustomerWrite>> CustomerWrite::Open(CustomerAccess& customers,
-                                                                    const v1::CustomerRef& ref) {
+                                                                   const v1::CustomerRef& ref) {
   storage::Store& store = customers.store();
   std::string survivor;  // set when an attempt found the customer merged away
   for (int attempt = 0; attempt < 4; ++attempt) {

@@ -65,8 +65,8 @@ class CustomerAccess {
 // destruction.
 class ABSL_SCOPED_LOCKABLE CustomerLocks {
  public:
-  CustomerLocks(const storage::StripedMutex& locks, const std::vector<std::string>& ids)
-      ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  CustomerLocks(const storage::StripedMutex& locks,
+                const std::vector<std::string>& ids) ABSL_NO_THREAD_SAFETY_ANALYSIS;
   ~CustomerLocks() ABSL_UNLOCK_FUNCTION() ABSL_NO_THREAD_SAFETY_ANALYSIS;
   CustomerLocks(const CustomerLocks&) = delete;
   CustomerLocks& operator=(const CustomerLocks&) = delete;

@@ -56,9 +56,9 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRe
       seen.ok()) {
     if (seen->fingerprint() != fingerprint) {
       *result = "invalid";
-      return absl::AlreadyExistsError(absl::StrCat(
-          "event.event_id \"", request.event().event_id(),
-          "\" was already used for a different request; event ids must be unique"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("event.event_id \"", request.event().event_id(),
+                       "\" was already used for a different request; event ids must be unique"));
     }
     *result = "duplicate";
     return seen->response();

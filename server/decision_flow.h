@@ -31,8 +31,8 @@ class FlowObserver {
   // A customer moved from one segment to another ("" = first segment).
   virtual void OnSegmentTransition(absl::string_view from, absl::string_view to) = 0;
   // Events of one IngestEvents batch.
-  virtual void OnIngest(int64_t applied, int64_t duplicates, int64_t rejected,
-                        int64_t suppressed) {}
+  virtual void OnIngest(int64_t applied, int64_t duplicates, int64_t rejected, int64_t suppressed) {
+  }
 };
 
 // Thread-safe: all methods may be called concurrently. Requests for one customer are serialised

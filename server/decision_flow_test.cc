@@ -9,10 +9,10 @@
 namespace nbo::server {
 namespace {
 
-using ::testing::HasSubstr;
 using core::testing::kT0;
 using core::testing::PageView;
 using core::testing::Purchase;
+using ::testing::HasSubstr;
 
 class DecisionFlowTest : public testing::FlowTest {};
 

@@ -7,9 +7,9 @@
 namespace nbo::server {
 namespace {
 
-using ::testing::HasSubstr;
 using core::testing::PageView;
 using core::testing::Purchase;
+using ::testing::HasSubstr;
 
 class IngestFlowTest : public testing::FlowTest {
  protected:
@@ -22,7 +22,8 @@ class IngestFlowTest : public testing::FlowTest {
 
 TEST_F(IngestFlowTest, AppliesABatchExactlyOnce) {
   v1::IngestRequest req;
-  for (int i = 0; i < 30; ++i) Add(req, Id(absl::StrCat("c-", i % 3)), PageView(absl::StrCat("e", i)));
+  for (int i = 0; i < 30; ++i)
+    Add(req, Id(absl::StrCat("c-", i % 3)), PageView(absl::StrCat("e", i)));
   Add(req, Id("c-0"), Purchase("p1", "tv_basic", 10, 3));
   v1::IngestSummary summary;
   ASSERT_TRUE(ingest_.Apply(req, summary).ok());
@@ -77,9 +78,9 @@ TEST_F(IngestFlowTest, IdentitiesAndMergedIdsTakeThePerEventPath) {
   ASSERT_TRUE(Link("c-1", Identity("web", "cookie-1")).ok());
 
   v1::IngestRequest req;
-  Add(req, Id(absorbed), PageView("i1"));                       // merged away: reaches c-1
-  Add(req, Ref(Identity("web", "cookie-1")), PageView("i2"));   // identity of c-1
-  Add(req, Ref(Identity("pos", "card-5")), PageView("i3"));     // new identity: new customer
+  Add(req, Id(absorbed), PageView("i1"));                      // merged away: reaches c-1
+  Add(req, Ref(Identity("web", "cookie-1")), PageView("i2"));  // identity of c-1
+  Add(req, Ref(Identity("pos", "card-5")), PageView("i3"));    // new identity: new customer
   v1::IngestSummary summary;
   ASSERT_TRUE(ingest_.Apply(req, summary).ok());
   EXPECT_EQ(summary.applied(), 3);

@@ -16,8 +16,8 @@ namespace nbo::server {
 // Thread-safe: all methods may be called concurrently.
 class ProfileFlow {
  public:
-  ProfileFlow(CustomerAccess& customers, const StrategyHolder& strategies,
-              const core::Clock& clock, FlowOptions options = {})
+  ProfileFlow(CustomerAccess& customers, const StrategyHolder& strategies, const core::Clock& clock,
+              FlowOptions options = {})
       : customers_(customers),
         strategies_(strategies),
         clock_(clock),
@@ -33,8 +33,7 @@ class ProfileFlow {
   absl::StatusOr<v1::LinkIdentityResponse> LinkIdentity(const v1::LinkIdentityRequest& request);
 
   // Records an opt-in or opt-out. NotFound when the customer has no profile.
-  absl::StatusOr<v1::UpdateConsentResponse> UpdateConsent(
-      const v1::UpdateConsentRequest& request);
+  absl::StatusOr<v1::UpdateConsentResponse> UpdateConsent(const v1::UpdateConsentRequest& request);
 
   // Deletes the profile, every identity and alias, the dedupe and decision records of the
   // customer in one atomic write; with suppress_future_events, keeps salted hashes of its ids so

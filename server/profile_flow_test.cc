@@ -12,11 +12,11 @@
 namespace nbo::server {
 namespace {
 
-using ::testing::Contains;
-using ::testing::HasSubstr;
 using core::testing::kT0;
 using core::testing::PageView;
 using core::testing::Purchase;
+using ::testing::Contains;
+using ::testing::HasSubstr;
 
 class ProfileFlowTest : public testing::FlowTest {};
 
@@ -190,8 +190,7 @@ TEST_F(ProfileFlowTest, ForgetWithSuppressionDropsLaterEvents) {
   req.set_suppress_future_events(true);
   ASSERT_TRUE(profiles_.ForgetCustomer(req).ok());
 
-  EXPECT_EQ(Decide("c-1", PageView("e2")).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Decide("c-1", PageView("e2")).status().code(), absl::StatusCode::kFailedPrecondition);
   v1::DecideRequest by_identity = core::testing::Request("x", PageView("e3"));
   *by_identity.mutable_customer() = Ref(Identity("loyalty", "L-9"));
   EXPECT_EQ(flow_.Decide(by_identity).status().code(), absl::StatusCode::kFailedPrecondition);
@@ -216,8 +215,7 @@ TEST_F(ProfileFlowTest, ForgetAlsoErasesRecordsOfMergedInCustomers) {
   EXPECT_EQ(store_.GetDecision(anonymous->decision_id()).status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(store_.GetDedupe("w1").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_.GetAlias(anonymous->customer_id()).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_.GetAlias(anonymous->customer_id()).status().code(), absl::StatusCode::kNotFound);
   auto records = store_.ListCustomerRecords(anonymous->customer_id());
   ASSERT_TRUE(records.ok());
   EXPECT_TRUE(records->decision_ids.empty());

@@ -26,8 +26,7 @@ class ServerMetrics : public FlowObserver {
                 storage::Store& store);
 
   void OnDecision(v1::Channel channel, absl::string_view result, absl::Duration latency) override;
-  void OnIngest(int64_t applied, int64_t duplicates, int64_t rejected,
-                int64_t suppressed) override;
+  void OnIngest(int64_t applied, int64_t duplicates, int64_t rejected, int64_t suppressed) override;
   void OnSegmentTransition(absl::string_view from, absl::string_view to) override;
   // Outcome of a strategy (re)load from any source (RPC, SIGHUP).
   void OnStrategyReload(const absl::Status& status);
@@ -39,7 +38,7 @@ class ServerMetrics : public FlowObserver {
 
  private:
   static constexpr int kChannels = 8;  // CHANNEL_UNSPECIFIED..CHANNEL_CHAT
-  static constexpr int kResults = 7;  // kResultNames in server_metrics.cc has one name each
+  static constexpr int kResults = 7;   // kResultNames in server_metrics.cc has one name each
 
   metrics::Family<metrics::Counter>& transitions_;
   metrics::Family<metrics::Counter>& rpcs_;

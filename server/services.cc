@@ -65,9 +65,9 @@ grpc::ServerUnaryReactor* ProfileServiceImpl::LinkIdentity(grpc::CallbackServerC
   return Reply(context, flow_.LinkIdentity(*request), response);
 }
 
-grpc::ServerUnaryReactor* ProfileServiceImpl::UpdateConsent(
-    grpc::CallbackServerContext* context, const v1::UpdateConsentRequest* request,
-    v1::UpdateConsentResponse* response) {
+grpc::ServerUnaryReactor* ProfileServiceImpl::UpdateConsent(grpc::CallbackServerContext* context,
+                                                            const v1::UpdateConsentRequest* request,
+                                                            v1::UpdateConsentResponse* response) {
   return Reply(context, flow_.UpdateConsent(*request), response);
 }
 

@@ -1,7 +1,5 @@
 #include "server/strategy_holder.h"
 
-#include "server/hashing.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +7,7 @@
 #include "core/test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/hashing.h"
 
 namespace nbo::server {
 namespace {

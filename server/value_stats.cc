@@ -40,7 +40,8 @@ absl::StatusOr<double> TopPercent(storage::Store& store, const v1::Profile& prof
   double total = 0, above = 0, same = 0;
   for (const auto& [key, count] : *counters) {
     int bucket = 0;
-    if (count <= 0 || !absl::SimpleAtoi(absl::string_view(key).substr(sizeof(kPrefix) - 1), &bucket)) {
+    if (count <= 0 ||
+        !absl::SimpleAtoi(absl::string_view(key).substr(sizeof(kPrefix) - 1), &bucket)) {
       continue;
     }
     total += static_cast<double>(count);

@@ -274,14 +274,14 @@ TEST(EndToEndTest, CliIngestsTheExampleEventsExactlyOnce) {
   ASSERT_NE(server, nullptr);
   const std::string addr = "--addr=" + server->grpc_address();
   const std::string events = std::string(NBO_SOURCE_DIR) + "/examples/events.jsonl";
-  auto first = testing::RunProcess({NBO_CLI_BIN, "ingest", addr, events, "--json"},
-                                   absl::Seconds(60));
+  auto first =
+      testing::RunProcess({NBO_CLI_BIN, "ingest", addr, events, "--json"}, absl::Seconds(60));
   ASSERT_EQ(first.exit_code, 0) << first.stderr_text << first.stdout_text;
   EXPECT_THAT(first.stdout_text, HasSubstr("\"applied\""));
   EXPECT_THAT(first.stdout_text, ::testing::Not(HasSubstr("\"rejected\"")));
 
-  auto second = testing::RunProcess({NBO_CLI_BIN, "ingest", addr, events, "--json"},
-                                    absl::Seconds(60));
+  auto second =
+      testing::RunProcess({NBO_CLI_BIN, "ingest", addr, events, "--json"}, absl::Seconds(60));
   ASSERT_EQ(second.exit_code, 0) << second.stderr_text;
   EXPECT_THAT(second.stdout_text, HasSubstr("\"duplicates\""));
   EXPECT_THAT(second.stdout_text, ::testing::Not(HasSubstr("\"applied\"")));
