@@ -42,8 +42,13 @@ void AppendValueAndRfm(std::string& out, const v1::Profile& p) {
   Line(out, "Value",
        absl::StrFormat("actual %s, potential %s, total %s, retention %.0f%%", Money(v.actual()),
                        Money(v.potential()), Money(v.total()), v.retention_probability() * 100));
-  std::string rfm = absl::StrFormat("frequency %.2f, monetary %s (decayed)",
+  // Stored decayed values are as of their last update; the CLI does not know the half-lives.
+  std::string rfm = absl::StrFormat("frequency %.2f, monetary %s (decayed",
                                     p.rfm().frequency().value(), Money(p.rfm().monetary().value()));
+  if (p.rfm().frequency().has_at()) {
+    absl::StrAppend(&rfm, ", as of ", FormatTimestamp(p.rfm().frequency().at()));
+  }
+  rfm += ")";
   if (p.rfm().has_last_purchase()) {
     absl::StrAppend(&rfm, ", last purchase ", FormatTimestamp(p.rfm().last_purchase()));
   }
