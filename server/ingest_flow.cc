@@ -33,9 +33,8 @@ void IngestFlow::Reject(v1::IngestSummary& summary, std::string reason) {
 
 absl::Status IngestFlow::Apply(const v1::IngestRequest& request, v1::IngestSummary& summary) {
   if (request.events_size() > kMaxEventsPerRequest) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("events: ", request.events_size(), " in one message; at most ",
-                     kMaxEventsPerRequest));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "events: ", request.events_size(), " in one message; at most ", kMaxEventsPerRequest));
   }
   const v1::IngestSummary before = summary;
   const absl::Time now = clock_.Now();
@@ -43,9 +42,8 @@ absl::Status IngestFlow::Apply(const v1::IngestRequest& request, v1::IngestSumma
   for (int i = 0; i < request.events_size(); ++i) {
     const v1::IngestEvent& e = request.events(i);
     const std::string path = absl::StrCat("events[", i, "]");
-    absl::Status s = e.has_customer()
-                         ? core::ValidateCustomerRef(e.customer(), path + ".customer")
-                         : absl::InvalidArgumentError(path + ".customer: required");
+    absl::Status s = e.has_customer() ? core::ValidateCustomerRef(e.customer(), path + ".customer")
+                                      : absl::InvalidArgumentError(path + ".customer: required");
     if (s.ok()) {
       s = e.has_event() ? core::ValidateEvent(e.event(), now, path + ".event")
                         : absl::InvalidArgumentError(path + ".event: required");
@@ -66,10 +64,9 @@ absl::Status IngestFlow::Apply(const v1::IngestRequest& request, v1::IngestSumma
     status = ApplyOne(*item->event, item->fingerprint, now, summary);
   }
   if (observer_ != nullptr) {
-    observer_->OnIngest(summary.applied() - before.applied(),
-                        summary.duplicates() - before.duplicates(),
-                        summary.rejected() - before.rejected(),
-                        summary.suppressed() - before.suppressed());
+    observer_->OnIngest(
+        summary.applied() - before.applied(), summary.duplicates() - before.duplicates(),
+        summary.rejected() - before.rejected(), summary.suppressed() - before.suppressed());
   }
   return status;
 }
@@ -191,8 +188,8 @@ absl::Status IngestFlow::ApplyOne(const v1::IngestEvent& event, uint64_t fingerp
     if (seen->fingerprint() == fingerprint) {
       summary.set_duplicates(summary.duplicates() + 1);
     } else {
-      Reject(summary, absl::StrCat("event_id \"", event_id,
-                                   "\" was already used for a different event"));
+      Reject(summary,
+             absl::StrCat("event_id \"", event_id, "\" was already used for a different event"));
     }
     return absl::OkStatus();
   } else if (!absl::IsNotFound(seen.status())) {

@@ -10,6 +10,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "server/app.h"
 #include "server/options.h"
@@ -46,6 +48,9 @@ ABSL_FLAG(absl::Duration, complaints_half_life, kDefaults.profile.complaints_hal
           "half-life of the decayed complaint count");
 ABSL_FLAG(int, recent_events, kDefaults.profile.recent_events,
           "how many recent events a profile keeps (1..1000)");
+ABSL_FLAG(std::string, trigger_windows, "",
+          "how long life events stay active, per kind, added to the defaults: "
+          "\"moved_home=1440h,new_job=720h\" (other kinds: 720h)");
 ABSL_FLAG(absl::Duration, shutdown_grace, kDefaults.shutdown_grace,
           "how long in-flight calls may take to finish at shutdown");
 ABSL_FLAG(int, max_request_bytes, kDefaults.max_request_bytes, "largest request accepted, bytes");
@@ -98,6 +103,17 @@ absl::StatusOr<nbo::server::ServerOptions> OptionsFromFlags() {
       return absl::InvalidArgumentError(absl::StrCat(name, ": must be at least 1h"));
     }
   }
+  for (absl::string_view item :
+       absl::StrSplit(absl::GetFlag(FLAGS_trigger_windows), ',', absl::SkipWhitespace())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    absl::Duration window;
+    if (kv.first.empty() || !absl::ParseDuration(kv.second, &window) ||
+        window <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--trigger_windows: \"", item, "\" is not kind=duration (e.g. moved_home=1440h)"));
+    }
+    o.profile.trigger_windows[kv.first] = window;
+  }
   if (o.profile.recent_events < 1 || o.profile.recent_events > 1000) {
     return absl::InvalidArgumentError("--recent_events: must be 1..1000");
   }
@@ -135,6 +151,9 @@ int main(int argc, char** argv) {
       "Usage: nbo-server [--listen=127.0.0.1:50051] [--data_dir=./var/nbo] "
       "[--strategy=examples/strategy.json] [--flagfile=nbo.flags] ...");
   absl::ParseCommandLine(argc, argv);  // bad flags: abseil prints the flag and exits 1
+  // Debian builds abseil with mutex deadlock detection on; the lock order is fixed by design
+  // (server/customer_access.h) and the detector costs time on every lock of the hot path.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (absl::Status s = SetUpLogging(); !s.ok()) return Fail(s);
   auto options = OptionsFromFlags();
   if (!options.ok()) return Fail(options.status());
