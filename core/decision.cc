@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/apply_event.h"
+#include "core/explain.h"
 #include "core/names.h"
 #include "core/segmentation.h"
 #include "core/time_util.h"
@@ -41,6 +42,8 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   const int max_offers =
       request.max_offers() > 0 ? request.max_offers() : strategy.default_max_offers;
   result.arbitration = Arbitrate(strategy, segment, in, max_offers);
+  result.explanations = ExplainCandidates(strategy, result.arbitration, profile, event.channel());
+  result.segment_rule = segment.def->rule();
 
   v1::DecideResponse& r = result.response;
   r.set_customer_id(profile.customer_id());

@@ -3,6 +3,7 @@
 #define NBO_CORE_DECISION_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "core/arbitration.h"
@@ -10,6 +11,7 @@
 #include "core/strategy.h"
 #include "nbo/v1/decision.pb.h"
 #include "nbo/v1/profile.pb.h"
+#include "nbo/v1/strategy.pb.h"
 
 namespace nbo::core {
 
@@ -17,6 +19,10 @@ struct DecisionResult {
   // The answer, complete but for decision_id (the caller mints ids).
   v1::DecideResponse response;
   ArbitrationResult arbitration;
+  // Every candidate considered, in evaluation order, with why it was chosen or dropped
+  // (ExplainCandidates; at most kMaxExplainedCandidates). For the decision log.
+  std::vector<v1::CandidateExplanation> explanations;
+  std::string segment_rule;  // the rule source of the segment that matched
   bool segment_changed = false;
   std::string previous_segment_id;  // "" for a customer's first decision
 };

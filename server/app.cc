@@ -56,11 +56,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
       std::make_unique<ProfileFlow>(*app->customers_, *app->strategies_, clock, flow_options);
   app->ingest_flow_ = std::make_unique<IngestFlow>(*app->customers_, *app->strategies_, clock,
                                                    app->metrics_.get(), flow_options);
+  app->explain_flow_ = std::make_unique<ExplainFlow>(*app->store_);
   app->decision_service_ = std::make_unique<DecisionServiceImpl>(*app->flow_, *app->ingest_flow_);
   app->profile_service_ = std::make_unique<ProfileServiceImpl>(*app->profile_flow_);
   ServerMetrics* metrics = app->metrics_.get();
   app->strategy_service_ = std::make_unique<StrategyServiceImpl>(
-      *app->strategies_, clock, options.max_strategy_bytes,
+      *app->strategies_, clock, options.max_strategy_bytes, *app->store_, options.profile,
+      *app->explain_flow_,
       [metrics](const absl::StatusOr<std::shared_ptr<const LoadedStrategy>>& loaded) {
         metrics->OnStrategyReload(loaded.status());
         if (loaded.ok()) {

@@ -10,6 +10,7 @@
 #include "grpcpp/server.h"
 #include "server/customer_access.h"
 #include "server/decision_flow.h"
+#include "server/explain_flow.h"
 #include "server/ingest_flow.h"
 #include "server/metrics/exporter.h"
 #include "server/metrics/registry.h"
@@ -58,6 +59,7 @@ class App {
   std::unique_ptr<DecisionFlow> flow_;
   std::unique_ptr<ProfileFlow> profile_flow_;
   std::unique_ptr<IngestFlow> ingest_flow_;
+  std::unique_ptr<ExplainFlow> explain_flow_;
   std::unique_ptr<DecisionServiceImpl> decision_service_;
   std::unique_ptr<ProfileServiceImpl> profile_service_;
   std::unique_ptr<StrategyServiceImpl> strategy_service_;

@@ -76,6 +76,11 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRe
   record.set_channel(request.event().channel());
   record.set_placement(request.placement());
   core::ToProto(now + options_.decision_ttl, record.mutable_expires_at());
+  record.mutable_candidates()->Reserve(static_cast<int>(decided.explanations.size()));
+  for (v1::CandidateExplanation& c : decided.explanations) {
+    *record.add_candidates() = std::move(c);
+  }
+  record.set_segment_rule(std::move(decided.segment_rule));
 
   v1::DedupeRecord dedupe;
   dedupe.set_customer_id(customer_id);

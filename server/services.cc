@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/strategy_loader.h"
+#include "core/what_if.h"
 #include "server/status_convert.h"
 
 namespace nbo::server {
@@ -137,17 +138,40 @@ grpc::ServerUnaryReactor* StrategyServiceImpl::ValidateStrategy(
     return Finish(context, absl::ResourceExhaustedError(absl::StrCat(
                                "document_json: larger than ", max_document_bytes_, " bytes")));
   }
+  if (request->sample_size() < 0 || request->sample_size() > 100000) {
+    return Finish(context, absl::InvalidArgumentError(absl::StrCat(
+                               "sample_size: must be 0..100000, got ", request->sample_size())));
+  }
+  if (request->sample_profiles_size() > 100000) {
+    return Finish(context, absl::InvalidArgumentError("sample_profiles: more than 100000"));
+  }
+  if (!v1::Channel_IsValid(request->channel())) {
+    return Finish(context, absl::InvalidArgumentError("channel: unknown channel number"));
+  }
   // A dry run: the result is never installed.
   core::StrategyLoadResult result = core::LoadStrategy(request->document_json());
   response->set_valid(result.ok());
   for (auto& p : result.problems) *response->add_problems() = std::move(p);
+  if (!result.ok()) return Finish(context, absl::OkStatus());
+
+  // What-if: one simulated page view per sample profile (given inline, or read from the store).
+  std::vector<v1::Profile> profiles(request->sample_profiles().begin(),
+                                    request->sample_profiles().end());
+  if (profiles.empty()) {
+    const size_t n = request->sample_size() == 0 ? 1000 : request->sample_size();
+    absl::StatusOr<std::vector<v1::Profile>> sampled = store_.SampleProfiles(n);
+    if (!sampled.ok()) return Finish(context, sampled.status());
+    profiles = *std::move(sampled);
+  }
+  *response->mutable_what_if() = core::SimulateStrategy(
+      *result.strategy, profiles, request->channel(), clock_.Now(), settings_);
   return Finish(context, absl::OkStatus());
 }
 
-grpc::ServerUnaryReactor* StrategyServiceImpl::ExplainDecision(grpc::CallbackServerContext* context,
-                                                               const v1::ExplainDecisionRequest*,
-                                                               v1::ExplainDecisionResponse*) {
-  return NotYet(context, "ExplainDecision", "decision engine (explanations)");
+grpc::ServerUnaryReactor* StrategyServiceImpl::ExplainDecision(
+    grpc::CallbackServerContext* context, const v1::ExplainDecisionRequest* request,
+    v1::ExplainDecisionResponse* response) {
+  return Reply(context, explain_.Explain(*request), response);
 }
 
 }  // namespace nbo::server

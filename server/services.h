@@ -11,6 +11,7 @@
 #include "nbo/v1/profile.grpc.pb.h"
 #include "nbo/v1/strategy.grpc.pb.h"
 #include "server/decision_flow.h"
+#include "server/explain_flow.h"
 #include "server/ingest_flow.h"
 #include "server/profile_flow.h"
 #include "server/strategy_holder.h"
@@ -64,12 +65,18 @@ class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
 class StrategyServiceImpl final : public v1::StrategyService::CallbackService {
  public:
   // `on_reload` is told the outcome of every ReloadStrategy (for metrics and logs); may be empty.
+  // `store` supplies sample profiles for ValidateStrategy's what-if; `settings` are the server's
+  // profile settings.
   StrategyServiceImpl(
       StrategyHolder& strategies, const core::Clock& clock, int max_document_bytes,
+      storage::Store& store, core::ProfileSettings settings, ExplainFlow& explain,
       std::function<void(const absl::StatusOr<std::shared_ptr<const LoadedStrategy>>&)> on_reload)
       : strategies_(strategies),
         clock_(clock),
         max_document_bytes_(max_document_bytes),
+        store_(store),
+        settings_(std::move(settings)),
+        explain_(explain),
         on_reload_(std::move(on_reload)) {}
 
   grpc::ServerUnaryReactor* GetStrategy(grpc::CallbackServerContext* context,
@@ -89,6 +96,9 @@ class StrategyServiceImpl final : public v1::StrategyService::CallbackService {
   StrategyHolder& strategies_;
   const core::Clock& clock_;
   const int max_document_bytes_;
+  storage::Store& store_;
+  const core::ProfileSettings settings_;
+  ExplainFlow& explain_;
   std::function<void(const absl::StatusOr<std::shared_ptr<const LoadedStrategy>>&)> on_reload_;
 };
 

@@ -1,5 +1,6 @@
 #include "storage/memory_store.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -178,6 +179,20 @@ absl::StatusOr<int64_t> MemoryStore::ApproximateProfileCount() {
   absl::MutexLock lock(&mu_);
   if (!read_failure_.ok()) return read_failure_;
   return static_cast<int64_t>(tables_[Index(Table::kProfiles)].size());
+}
+
+absl::StatusOr<std::vector<nbo::v1::Profile>> MemoryStore::SampleProfiles(size_t limit) {
+  absl::MutexLock lock(&mu_);
+  if (!read_failure_.ok()) return read_failure_;
+  const Map& map = tables_[Index(Table::kProfiles)];
+  std::vector<nbo::v1::Profile> profiles;
+  profiles.reserve(std::min(limit, map.size()));
+  for (auto it = map.begin(); it != map.end() && profiles.size() < limit; ++it) {
+    if (!profiles.emplace_back().ParseFromString(it->second)) {
+      return absl::DataLossError("stored profile is not a valid nbo.v1.Profile");
+    }
+  }
+  return profiles;
 }
 
 std::vector<std::pair<std::string, double>> MemoryStore::Stats() {

@@ -54,12 +54,14 @@ class MemoryStore : public Store {
   absl::StatusOr<CustomerRecords> ListCustomerRecords(std::string_view customer_id) override;
   absl::Status Commit(const WriteSet& writes) override;
   absl::StatusOr<int64_t> ApproximateProfileCount() override;
+  absl::StatusOr<std::vector<nbo::v1::Profile>> SampleProfiles(size_t limit) override;
   std::vector<std::pair<std::string, double>> Stats() override;
 
   // From now on every Commit (after validation) returns `status` and writes nothing; pass
   // absl::OkStatus() to heal. E.g. absl::UnavailableError("disk full") for error-path tests.
   void FailWritesWith(absl::Status status);
-  // From now on every Get* and ApproximateProfileCount returns `status`; OkStatus() heals.
+  // From now on every Get*, ApproximateProfileCount and SampleProfiles returns `status`;
+  // OkStatus() heals.
   void FailReadsWith(absl::Status status);
 
   // Number of Commit calls that wrote (for tests asserting that nothing was written).

@@ -65,6 +65,23 @@ std::string DefaultRandomBytes(size_t n) {
   return bytes;
 }
 
+// A key k with lo <= k <= hi (lo <= hi), spread over the range: after the common prefix, a
+// uniformly random byte between lo's and hi's next bytes, then 8 random bytes. Uniform over the
+// byte range at the first differing position, so only approximately uniform over the stored keys
+// (e.g. hex ids leave gaps between '9' and 'a' whose seeks land on the next key).
+std::string RandomKeyBetween(std::string_view lo, std::string_view hi, uint64_t seed) {
+  size_t common = 0;
+  while (common < lo.size() && common < hi.size() && lo[common] == hi[common]) ++common;
+  if (common == hi.size()) return std::string(hi);  // lo == hi
+  std::mt19937_64 rng(seed);
+  const int low = common < lo.size() ? static_cast<unsigned char>(lo[common]) : 0;
+  const int high = static_cast<unsigned char>(hi[common]);
+  std::string key(hi.substr(0, common));
+  key.push_back(static_cast<char>(std::uniform_int_distribution<int>(low, high)(rng)));
+  for (int i = 0; i < 8; ++i) key.push_back(static_cast<char>(rng() & 0xff));
+  return key;
+}
+
 // Point-lookup tuning shared by all column families: whole-key bloom filters, index and filter
 // blocks in the shared block cache (L0 pinned), hash index inside data blocks, no compression on
 // the small hot levels and lz4/zstd below (both are linked into Debian's librocksdb).
@@ -515,6 +532,51 @@ absl::StatusOr<int64_t> RocksStore::ApproximateProfileCount() {
     return absl::InternalError("RocksDB property estimate-num-keys is unavailable");
   }
   return static_cast<int64_t>(keys);
+}
+
+absl::StatusOr<std::vector<nbo::v1::Profile>> RocksStore::SampleProfiles(size_t limit) {
+  if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
+  std::vector<nbo::v1::Profile> profiles;
+  if (limit == 0) return profiles;
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;  // a large sample must not evict the request path's blocks
+  // One iterator (one implicit snapshot) for both passes, so no profile is returned twice.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, profiles_));
+  it->SeekToFirst();
+  if (!it->Valid()) {
+    if (!it->status().ok()) return FromRocksStatus(it->status(), "reading profiles");
+    return profiles;
+  }
+  const std::string first = it->key().ToString();
+  it->SeekToLast();
+  if (!it->Valid()) return FromRocksStatus(it->status(), "reading profiles");
+  const std::string last = it->key().ToString();
+  const uint64_t seed = options_.sample_seed
+                            ? options_.sample_seed()
+                            : (uint64_t{std::random_device()()} << 32) ^ std::random_device()();
+  const std::string start = RandomKeyBetween(first, last, seed);
+  const rocksdb::Slice start_slice(start);
+
+  auto take = [&]() -> absl::Status {
+    if (!profiles.emplace_back().ParseFromArray(it->value().data(),
+                                                static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("stored profile is not a valid nbo.v1.Profile");
+    }
+    return absl::OkStatus();
+  };
+  // [start, end), then wrap around to [first, start).
+  for (it->Seek(start_slice); it->Valid() && profiles.size() < limit; it->Next()) {
+    if (absl::Status status = take(); !status.ok()) return status;
+  }
+  if (!it->status().ok()) return FromRocksStatus(it->status(), "reading profiles");
+  if (profiles.size() < limit) {
+    for (it->SeekToFirst();
+         it->Valid() && profiles.size() < limit && it->key().compare(start_slice) < 0; it->Next()) {
+      if (absl::Status status = take(); !status.ok()) return status;
+    }
+    if (!it->status().ok()) return FromRocksStatus(it->status(), "reading profiles");
+  }
+  return profiles;
 }
 
 absl::Status RocksStore::CompactAll() {

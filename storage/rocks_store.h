@@ -76,6 +76,9 @@ struct RocksStoreOptions {
   // Returns n cryptographically random bytes; used once, to create the suppression salt of a
   // new database. Empty: std::random_device.
   std::function<std::string(size_t)> random_bytes;
+  // Returns a random number that picks where SampleProfiles starts its scan. Need not be
+  // cryptographic; tests inject a fixed sequence. Empty: std::random_device.
+  std::function<uint64_t()> sample_seed;
 };
 
 // Thread-safe: all Store methods and CompactAll may be called concurrently, except that Close()
@@ -115,6 +118,7 @@ class RocksStore : public Store {
   absl::StatusOr<CustomerRecords> ListCustomerRecords(std::string_view customer_id) override;
   absl::Status Commit(const WriteSet& writes) override;
   absl::StatusOr<int64_t> ApproximateProfileCount() override;
+  absl::StatusOr<std::vector<nbo::v1::Profile>> SampleProfiles(size_t limit) override;
   std::vector<std::pair<std::string, double>> Stats() override;
 
   // Compacts every column family completely, which also drops expired decisions, dedupe records

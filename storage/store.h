@@ -174,6 +174,15 @@ class Store {
   // An estimate of the number of stored profiles (exact for MemoryStore). Cheap.
   virtual absl::StatusOr<int64_t> ApproximateProfileCount() = 0;
 
+  // Up to `limit` stored profiles, for the strategy what-if (ValidateStrategy): fewer only when
+  // fewer are stored; none for limit 0. Never reads more than `limit` profiles. A sample, not a
+  // snapshot of everyone: RocksStore starts a key-order scan at a pseudo-random key between the
+  // first and the last customer id and wraps around to the first (one consistent read view, each
+  // profile at most once, block cache not filled), so repeated calls on a large store see
+  // different runs of customers; MemoryStore returns the first `limit` in customer-id order.
+  // DataLoss when a stored profile does not parse; Unavailable/Internal as GetProfile.
+  virtual absl::StatusOr<std::vector<nbo::v1::Profile>> SampleProfiles(size_t limit) = 0;
+
   // A property snapshot for metrics, name -> value; names are stable snake_case. RocksStore
   // reports "background_errors", "stall_micros", "block_cache_hit_ratio",
   // "block_cache_usage_bytes", "live_data_bytes", "estimated_profiles",

@@ -2,7 +2,9 @@
 // fake stays honest.
 #include "storage/store.h"
 
+#include <algorithm>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +25,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Key;
 using ::testing::Pair;
+using ::testing::UnorderedElementsAre;
 
 nbo::v1::Profile MakeProfile(const std::string& customer_id, int64_t interactions = 1) {
   nbo::v1::Profile profile;
@@ -270,6 +273,98 @@ TYPED_TEST(StoreTest, ConcurrentCommitsFromEightThreadsAllLand) {
 
 TYPED_TEST(StoreTest, ApproximateProfileCountStartsAtZero) {
   EXPECT_EQ(*this->store_->ApproximateProfileCount(), 0);
+}
+
+std::vector<std::string> CustomerIds(const std::vector<nbo::v1::Profile>& profiles) {
+  std::vector<std::string> ids;
+  for (const nbo::v1::Profile& p : profiles) ids.push_back(p.customer_id());
+  return ids;
+}
+
+TYPED_TEST(StoreTest, SampleProfilesOfAnEmptyStoreIsEmpty) {
+  absl::StatusOr<std::vector<nbo::v1::Profile>> sample = this->store_->SampleProfiles(10);
+  ASSERT_TRUE(sample.ok()) << sample.status();
+  EXPECT_THAT(*sample, IsEmpty());
+}
+
+TYPED_TEST(StoreTest, SampleProfilesReturnsAllWhenFewerThanLimit) {
+  ASSERT_TRUE(this->CommitProfile(MakeProfile("c1", 11)).ok());
+  ASSERT_TRUE(this->CommitProfile(MakeProfile("c2", 12)).ok());
+  ASSERT_TRUE(this->CommitProfile(MakeProfile("c3", 13)).ok());
+  absl::StatusOr<std::vector<nbo::v1::Profile>> sample = this->store_->SampleProfiles(10);
+  ASSERT_TRUE(sample.ok()) << sample.status();
+  EXPECT_THAT(CustomerIds(*sample), UnorderedElementsAre("c1", "c2", "c3"));
+  for (const nbo::v1::Profile& p : *sample) {
+    EXPECT_EQ(p.interactions(), 10 + (p.customer_id().back() - '0')) << p.customer_id();
+  }
+}
+
+TYPED_TEST(StoreTest, SampleProfilesStopsAtTheLimit) {
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(this->CommitProfile(MakeProfile(absl::StrCat("c", 100 + i))).ok());
+  }
+  for (size_t limit : {size_t{0}, size_t{1}, size_t{7}, size_t{20}}) {
+    absl::StatusOr<std::vector<nbo::v1::Profile>> sample = this->store_->SampleProfiles(limit);
+    ASSERT_TRUE(sample.ok()) << sample.status();
+    std::vector<std::string> ids = CustomerIds(*sample);
+    EXPECT_EQ(ids.size(), limit);
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end()) << "a profile was returned twice";
+  }
+}
+
+TYPED_TEST(StoreTest, SampleProfilesSkipsDeletedProfiles) {
+  ASSERT_TRUE(this->CommitProfile(MakeProfile("c1")).ok());
+  ASSERT_TRUE(this->CommitProfile(MakeProfile("c2")).ok());
+  WriteSet erase;
+  erase.profile_deletes.push_back("c1");
+  ASSERT_TRUE(this->store_->Commit(erase).ok());
+  absl::StatusOr<std::vector<nbo::v1::Profile>> sample = this->store_->SampleProfiles(5);
+  ASSERT_TRUE(sample.ok()) << sample.status();
+  EXPECT_THAT(CustomerIds(*sample), ElementsAre("c2"));
+}
+
+// RocksStore only: the scan starts at a pseudo-random key and wraps around.
+TEST(RocksStoreSampleTest, StartsAtDifferentCustomersAndWrapsAround) {
+  testing::ScopedTempDir dir(::testing::TempDir());
+  uint64_t seed = 0;
+  RocksStoreOptions options;
+  options.path = dir.path() + "/db";
+  options.block_cache_bytes = 8 << 20;
+  options.sample_seed = [&seed] { return seed++; };
+  absl::StatusOr<std::unique_ptr<RocksStore>> store = RocksStore::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  std::vector<nbo::v1::Profile> stored;
+  for (int i = 0; i < 100; ++i) stored.push_back(MakeProfile(absl::StrCat("c-", 1000 + i)));
+  WriteSet writes;
+  for (const nbo::v1::Profile& p : stored) writes.profiles.push_back(&p);
+  ASSERT_TRUE((*store)->Commit(writes).ok());
+
+  std::set<std::string> starts;
+  bool wrapped = false;
+  for (int call = 0; call < 30; ++call) {
+    absl::StatusOr<std::vector<nbo::v1::Profile>> sample = (*store)->SampleProfiles(60);
+    ASSERT_TRUE(sample.ok()) << sample.status();
+    ASSERT_EQ(sample->size(), 60u);
+    std::vector<std::string> ids = CustomerIds(*sample);
+    starts.insert(ids.front());
+    // Key order from the start, except for one wrap from the last id to the first.
+    int descents = 0;
+    for (size_t i = 1; i < ids.size(); ++i) {
+      if (ids[i] < ids[i - 1]) {
+        ++descents;
+        EXPECT_EQ(ids[i - 1], "c-1099");
+        EXPECT_EQ(ids[i], "c-1000");
+      }
+    }
+    EXPECT_LE(descents, 1);
+    wrapped |= descents == 1;
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(std::unique(ids.begin(), ids.end()), ids.end()) << "a profile was returned twice";
+  }
+  EXPECT_GE(starts.size(), 5u);
+  EXPECT_TRUE(wrapped);
+  EXPECT_TRUE((*store)->Close().ok());
 }
 
 TYPED_TEST(StoreTest, IdentityAndAliasRoundTrip) {

@@ -342,6 +342,94 @@ TEST(EndToEndTest, BrokenStrategyIsRefusedWhileDecisionsKeepWorking) {
   EXPECT_EQ(server->Stop(), 0);
 }
 
+TEST(EndToEndTest, ValidateStrategyRunsAWhatIfOverStoredProfiles) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  Client client(server->grpc_address());
+  v1::DecideResponse out;
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(client.Decide(absl::StrCat("c-", i), PageView(absl::StrCat("v", i)), &out).ok());
+  }
+  ASSERT_TRUE(client.Decide("c-0", Purchase("v-p", "broadband_basic"), &out).ok());
+
+  std::ifstream in(kStrategy);
+  std::stringstream json;
+  json << in.rdbuf();
+  auto strategies = v1::StrategyService::NewStub(client.channel());
+  v1::ValidateStrategyRequest req;
+  req.set_document_json(json.str());
+  v1::ValidateStrategyResponse resp;
+  auto ctx = Client::Context();
+  ASSERT_TRUE(strategies->ValidateStrategy(ctx.get(), req, &resp).ok());
+  EXPECT_TRUE(resp.valid());
+  EXPECT_EQ(resp.what_if().profiles(), 6);
+  double share = 0;
+  int customers = 0;
+  for (const auto& seg : resp.what_if().segments()) {
+    share += seg.share();
+    customers += seg.customers();
+  }
+  EXPECT_NEAR(share, 1.0, 1e-9);
+  EXPECT_EQ(customers, 6);
+  EXPECT_FALSE(resp.what_if().offers().empty());
+
+  req.set_document_json(R"({"version": "v", "offers": [{"id": "a", "name": "A",
+      "kind": "cross_sell", "channels": ["fax"]}], "segments": [{"id": "s", "name": "S",
+      "rule": "true"}]})");
+  ctx = Client::Context();
+  ASSERT_TRUE(strategies->ValidateStrategy(ctx.get(), req, &resp).ok());
+  EXPECT_FALSE(resp.valid());
+  ASSERT_FALSE(resp.problems().empty());
+  EXPECT_EQ(resp.problems(0).location(), "offers[0].channels[0]");
+  EXPECT_FALSE(resp.has_what_if());
+
+  req.set_sample_size(-1);
+  ctx = Client::Context();
+  EXPECT_EQ(strategies->ValidateStrategy(ctx.get(), req, &resp).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+TEST(EndToEndTest, ExplainDecisionShowsEveryCandidate) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  Client client(server->grpc_address());
+  v1::DecideResponse out;
+  ASSERT_TRUE(client.Decide("c-1001", Purchase("x1", "broadband_basic"), &out).ok());
+  ASSERT_TRUE(client.Decide("c-1001", PageView("x2"), &out).ok());
+
+  auto strategies = v1::StrategyService::NewStub(client.channel());
+  v1::ExplainDecisionRequest req;
+  req.set_decision_id(out.decision_id());
+  v1::ExplainDecisionResponse explained;
+  auto ctx = Client::Context();
+  ASSERT_TRUE(strategies->ExplainDecision(ctx.get(), req, &explained).ok());
+  EXPECT_EQ(explained.decision().decision_id(), out.decision_id());
+  EXPECT_EQ(explained.event_id(), "x2");
+  EXPECT_FALSE(explained.segment_rule().empty());
+  int chosen = 0;
+  for (const auto& c : explained.candidates()) {
+    EXPECT_FALSE(c.explanation().empty()) << c.offer_id();
+    if (c.outcome() == "chosen") ++chosen;
+  }
+  EXPECT_EQ(chosen, out.offers_size());
+  EXPECT_GT(explained.candidates_size(), chosen);  // something was dropped, with its reason
+
+  req.set_decision_id("d-000000000000nope");
+  ctx = Client::Context();
+  EXPECT_EQ(strategies->ExplainDecision(ctx.get(), req, &explained).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  auto cli = testing::RunProcess(
+      {NBO_CLI_BIN, "explain", "--addr=" + server->grpc_address(), out.decision_id()},
+      absl::Seconds(30));
+  EXPECT_EQ(cli.exit_code, 0) << cli.stderr_text;
+  EXPECT_THAT(cli.stdout_text, HasSubstr("Dropped"));
+  EXPECT_EQ(server->Stop(), 0);
+}
+
 TEST(EndToEndTest, SighupReloadsTheStrategyFile) {
   TempDir dir;
   const std::string strategy = dir.path() + "/strategy.json";

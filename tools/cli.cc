@@ -197,6 +197,21 @@ int RunForget(const std::vector<std::string>& command, const CliOptions& options
       [&](const v1::ForgetCustomerResponse& r) { return FormatForget(*request, r); }, out, err);
 }
 
+int RunExplain(const std::vector<std::string>& command, const CliOptions& options,
+               std::ostream& out, std::ostream& err) {
+  if (command.size() != 2 || command[1].empty()) {
+    return UsageError(err, "explain takes one decision id: nbo explain d-0193a4c2e1f0...");
+  }
+  Connection connection(options);
+  auto stub = v1::StrategyService::NewStub(connection.channel());
+  auto context = connection.NewContext();
+  v1::ExplainDecisionRequest request;
+  request.set_decision_id(command[1]);
+  v1::ExplainDecisionResponse response;
+  const grpc::Status status = stub->ExplainDecision(context.get(), request, &response);
+  return connection.Finish("ExplainDecision", status, response, &FormatExplain, out, err);
+}
+
 // The progress line of `nbo ingest` on a terminal: redrawn in place ("\r", erase to the end of
 // the line) at most every 100 ms; a newline once done so the summary starts on its own line.
 class ProgressLine {
@@ -326,11 +341,50 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return contents.str();
 }
 
+constexpr int kMaxValidateSample = 100000;
+
+// `nbo strategy validate FILE`: exit 0 when valid, 1 when invalid (after printing the problems).
+int RunValidate(const std::vector<std::string>& command, const CliOptions& options,
+                std::ostream& out, std::ostream& err) {
+  if (command.size() != 3) {
+    return UsageError(err,
+                      "strategy validate takes one local strategy file: "
+                      "nbo strategy validate examples/strategy.json");
+  }
+  v1::ValidateStrategyRequest request;
+  if (!options.decide.channel.empty()) {
+    absl::StatusOr<v1::Channel> channel = ParseChannel(options.decide.channel);
+    if (!channel.ok()) return UsageError(err, channel.status().message());
+    request.set_channel(*channel);
+  }
+  if (options.sample.has_value()) {
+    if (*options.sample < 0 || *options.sample > kMaxValidateSample) {
+      return UsageError(err, absl::StrCat("--sample must be in 0..", kMaxValidateSample, ", got ",
+                                          *options.sample));
+    }
+    request.set_sample_size(*options.sample);
+  }
+  absl::StatusOr<std::string> document = ReadFile(command[2]);
+  if (!document.ok()) return UsageError(err, document.status().message());
+  request.set_document_json(*std::move(document));
+
+  Connection connection(options);
+  auto stub = v1::StrategyService::NewStub(connection.channel());
+  auto context = connection.NewContext();
+  v1::ValidateStrategyResponse response;
+  const grpc::Status status = stub->ValidateStrategy(context.get(), request, &response);
+  const int code =
+      connection.Finish("ValidateStrategy", status, response, &FormatValidate, out, err);
+  if (code == kExitOk && !response.valid()) return kExitFailed;
+  return code;
+}
+
 int RunStrategy(const std::vector<std::string>& command, const CliOptions& options,
                 std::ostream& out, std::ostream& err) {
   const std::string sub = command.size() >= 2 ? command[1] : "";
+  if (sub == "validate") return RunValidate(command, options, out, err);
   if (command.size() != 2 || (sub != "show" && sub != "reload")) {
-    return UsageError(err, "strategy needs one of: show, reload (nbo strategy show)");
+    return UsageError(err, "strategy needs one of: show, reload, validate (nbo strategy show)");
   }
   Connection connection(options);
   auto stub = v1::StrategyService::NewStub(connection.channel());
@@ -370,6 +424,9 @@ std::string Usage() {
       "  nbo decide --customer REF --channel CHANNEL --event EVENT [event flags]\n"
       "      Sends one interaction and prints the offers with their reasons.\n"
       "  nbo profile REF            The single customer view.\n"
+      "  nbo explain DECISION_ID    Every offer a past decision considered: rank or why it was\n"
+      "                             dropped, score and a sentence (decisions are kept for the\n"
+      "                             server's --decision_ttl).\n"
       "  nbo ingest FILE.jsonl [--batch 1000]\n"
       "                             Back-fills events: one nbo.v1.IngestEvent per line in "
       "protobuf\n"
@@ -390,6 +447,12 @@ std::string Usage() {
       "                             The strategy serving now (and its JSON document).\n"
       "  nbo strategy reload [--file SERVER_PATH | --inline_file LOCAL_PATH]\n"
       "                             Reloads the strategy (default: the server's configured file).\n"
+      "  nbo strategy validate FILE [--channel web] [--sample 1000]\n"
+      "                             Checks a local strategy file without loading it: VALID or\n"
+      "                             INVALID with every problem, and for a valid one a what-if "
+      "over\n"
+      "                             --sample stored profiles (0..100000, default 1000): segment\n"
+      "                             shares and each offer's funnel. Exit 1 when invalid.\n"
       "  nbo help                   This text.\n"
       "\n"
       "REF is an nbo customer id (c-1001) or a source identity source:external_id\n"
@@ -423,14 +486,17 @@ std::string Usage() {
       "  nbo decide --customer c-1001 --channel store --event purchase --product router,tv-box \\\n"
       "      --amount 120 --margin 30\n"
       "  nbo profile loyalty:L-77812 --json\n"
+      "  nbo explain d-0193a4c2e1f0a1b2c3d4e5f60718\n"
       "  nbo ingest examples/events.jsonl --batch 500\n"
       "  nbo link c-2001 loyalty:L-1001\n"
       "  nbo consent c-2001 --channel email --opt_out --source web_preferences\n"
       "  nbo forget c-2001 --suppress --yes\n"
       "  nbo strategy reload --inline_file examples/strategy.json\n"
+      "  nbo strategy validate examples/strategy.json --channel call_centre --sample 5000\n"
       "\n"
       "Exit status: 0 ok (ingest: the stream completed, even with rejected events), 1 the server\n"
-      "answered with an error, 2 bad usage (forget without --yes too), 3 nbo-server not "
+      "answered with an error (strategy validate: the strategy is invalid), 2 bad usage (forget "
+      "without --yes too), 3 nbo-server not "
       "reachable.\n");
 }
 
@@ -466,14 +532,15 @@ int RunCli(const std::vector<std::string>& command, const CliOptions& options, s
   if (options.addr.empty()) return UsageError(err, "--addr must not be empty (host:port)");
   if (name == "decide") return RunDecide(command, options, out, err);
   if (name == "profile") return RunProfile(command, options, out, err);
+  if (name == "explain") return RunExplain(command, options, out, err);
   if (name == "ingest") return RunIngest(command, options, out, err);
   if (name == "link") return RunLink(command, options, out, err);
   if (name == "consent") return RunConsent(command, options, out, err);
   if (name == "forget") return RunForget(command, options, out, err);
   if (name == "strategy") return RunStrategy(command, options, out, err);
   return UsageError(err, absl::StrCat("unknown command \"", name,
-                                      "\"; commands: decide, profile, ingest, link, consent, "
-                                      "forget, strategy, help"));
+                                      "\"; commands: decide, profile, explain, ingest, link, "
+                                      "consent, forget, strategy, help"));
 }
 
 }  // namespace nbo::tools

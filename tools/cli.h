@@ -1,11 +1,12 @@
-// The commands of the `nbo` command-line client: decide, profile, ingest, link, consent, forget,
-// strategy show|reload, help.
+// The commands of the `nbo` command-line client: decide, profile, explain, ingest, link, consent,
+// forget, strategy show|reload|validate, help.
 // main.cc parses the flags into CliOptions and calls RunCli; everything else happens here so that
 // tests can drive the client with plain values and an in-process server.
 #ifndef NBO_TOOLS_CLI_H_
 #define NBO_TOOLS_CLI_H_
 
 #include <istream>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,7 +22,8 @@ namespace nbo::tools {
 // Process exit statuses of `nbo`.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailed = 1,       // the server answered with an error (or refused a strategy)
+  kExitFailed = 1,       // the server answered with an error (or refused a strategy; strategy
+                         // validate: the strategy is invalid)
   kExitUsage = 2,        // bad command line: unknown command, flag or value
   kExitUnreachable = 3,  // no nbo-server at --addr
 };
@@ -39,6 +41,10 @@ struct CliOptions {
   std::string file;
   // strategy reload: local file whose contents are sent as inline_json. Default: "".
   std::string inline_file;
+  // strategy validate: stored profiles to simulate (ValidateStrategyRequest.sample_size),
+  // 0..100000; unset sends 0 (the server's default, 1000). Its channel is decide.channel
+  // (--channel; empty: web). Default: unset.
+  std::optional<int> sample;
   // decide: the request flags. consent also uses decide.channel (--channel, or "all") and
   // decide.source (--source); profile, consent and forget accept decide.customer (--customer) in
   // place of their positional customer.

@@ -199,9 +199,76 @@ class FakeStrategyService final : public v1::StrategyService::Service {
     return last_;
   }
 
+  // "d-1" is known; every other id is NOT_FOUND.
+  grpc::Status ExplainDecision(grpc::ServerContext*, const v1::ExplainDecisionRequest* request,
+                               v1::ExplainDecisionResponse* response) override {
+    if (request->decision_id() != "d-1") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          absl::StrCat("decision_id \"", request->decision_id(),
+                                       "\": no such decision (decisions are kept for "
+                                       "--decision_ttl)"));
+    }
+    response->mutable_decision()->set_decision_id("d-1");
+    response->mutable_decision()->set_segment_id("everyone");
+    response->set_segment_rule("true");
+    v1::CandidateExplanation* c = response->add_candidates();
+    c->set_offer_id("bb");
+    c->set_source("segment");
+    c->set_score(8);
+    c->set_outcome("chosen");
+    c->set_rank(1);
+    c->set_explanation("Chosen (rank 1): score 8.00 = ...");
+    c = response->add_candidates();
+    c->set_offer_id("tv");
+    c->set_source("segment");
+    c->set_score(5);
+    c->set_outcome("ranked_out");
+    c->set_explanation("Dropped: ranked 2nd; only 1 offer was asked for.");
+    return grpc::Status::OK;
+  }
+
+  // A document "bad" is invalid; anything else is valid with a what-if.
+  grpc::Status ValidateStrategy(grpc::ServerContext*, const v1::ValidateStrategyRequest* request,
+                                v1::ValidateStrategyResponse* response) override {
+    {
+      absl::MutexLock lock(&mu_);
+      last_validate_ = *request;
+    }
+    if (request->document_json() == "bad") {
+      response->set_valid(false);
+      v1::StrategyProblem* p = response->add_problems();
+      p->set_location("offers[0].id");
+      p->set_message("empty");
+      return grpc::Status::OK;
+    }
+    response->set_valid(true);
+    v1::WhatIf* w = response->mutable_what_if();
+    w->set_profiles(4);
+    w->set_channel(request->channel());
+    v1::SegmentShare* s = w->add_segments();
+    s->set_segment_id("everyone");
+    s->set_name("Everyone");
+    s->set_customers(4);
+    s->set_share(1);
+    v1::OfferFunnel* f = w->add_offers();
+    f->set_offer_id("bb");
+    f->set_candidates(4);
+    f->set_wins(3);
+    f->set_top_wins(3);
+    (*f->mutable_drops())["already_held"] = 1;
+    f->set_top_drop_reason("already_held");
+    return grpc::Status::OK;
+  }
+
+  v1::ValidateStrategyRequest last_validate() {
+    absl::MutexLock lock(&mu_);
+    return last_validate_;
+  }
+
  private:
   absl::Mutex mu_;
   v1::ReloadStrategyRequest last_ ABSL_GUARDED_BY(mu_);
+  v1::ValidateStrategyRequest last_validate_ ABSL_GUARDED_BY(mu_);
 };
 
 class CliTest : public ::testing::Test {
@@ -342,13 +409,91 @@ TEST_F(CliTest, StrategyReloadMissingLocalFileIsUsageError) {
   EXPECT_THAT(err_.str(), HasSubstr("cannot read"));
 }
 
+TEST_F(CliTest, ExplainPrintsTheCandidates) {
+  ASSERT_EQ(Run({"explain", "d-1"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), StartsWith("Decision      d-1 at -\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("Rule          true\n"));
+  EXPECT_THAT(out_.str(),
+              HasSubstr("Candidates    2\n"
+                        "  RANK/OUTCOME  OFFER  SOURCE   SCORE  EXPLANATION\n"
+                        "  1             bb     segment   8.00  Chosen (rank 1): score 8.00 = ...\n"
+                        "  ranked_out    tv     segment   5.00  Dropped: ranked 2nd; only 1 offer "
+                        "was asked for.\n"));
+}
+
+TEST_F(CliTest, ExplainJsonAndErrors) {
+  options_.json = true;
+  ASSERT_EQ(Run({"explain", "d-1"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\"outcome\": \"ranked_out\""));
+  EXPECT_EQ(Run({"explain", "d-404"}), kExitFailed);
+  EXPECT_EQ(err_.str(),
+            "nbo: ExplainDecision: NOT_FOUND: decision_id \"d-404\": no such decision "
+            "(decisions are kept for --decision_ttl)\n");
+  EXPECT_EQ(Run({"explain"}), kExitUsage);
+  EXPECT_EQ(Run({"explain", "d-1", "d-2"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("explain takes one decision id"));
+}
+
+TEST_F(CliTest, StrategyValidateValidPrintsTheWhatIf) {
+  const std::string path = testing::TempDir() + "/nbo_cli_test_validate.json";
+  std::ofstream(path) << "{\"version\": \"v9\"}";
+  options_.decide.channel = "call_centre";
+  options_.sample = 50;
+  ASSERT_EQ(Run({"strategy", "validate", path}), kExitOk) << err_.str();
+  const v1::ValidateStrategyRequest sent = strategies_.last_validate();
+  EXPECT_EQ(sent.document_json(), "{\"version\": \"v9\"}");
+  EXPECT_EQ(sent.channel(), v1::CHANNEL_CALL_CENTRE);
+  EXPECT_EQ(sent.sample_size(), 50);
+  EXPECT_EQ(out_.str(),
+            "VALID\n"
+            "Problems      none\n"
+            "What-if       4 profiles on call_centre, 0 answered from the fallback list\n"
+            "Segments\n"
+            "  SEGMENT   NAME      CUSTOMERS   SHARE\n"
+            "  everyone  Everyone          4  100.0%\n"
+            "Offers\n"
+            "  OFFER  CANDIDATES  WINS  TOP WINS  TOP DROP REASON\n"
+            "  bb              4     3         3  already_held (1)\n");
+  std::remove(path.c_str());
+}
+
+TEST_F(CliTest, StrategyValidateInvalidExitsOne) {
+  const std::string path = testing::TempDir() + "/nbo_cli_test_invalid.json";
+  std::ofstream(path) << "bad";
+  EXPECT_EQ(Run({"strategy", "validate", path}), kExitFailed);
+  EXPECT_EQ(out_.str(),
+            "INVALID\n"
+            "Problems      1 error, 0 warnings\n"
+            "  error    offers[0].id: empty\n");
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_EQ(strategies_.last_validate().sample_size(), 0);
+  EXPECT_EQ(strategies_.last_validate().channel(), v1::CHANNEL_UNSPECIFIED);
+  options_.json = true;
+  EXPECT_EQ(Run({"strategy", "validate", path}), kExitFailed);
+  EXPECT_THAT(out_.str(), HasSubstr("\"location\": \"offers[0].id\""));
+  std::remove(path.c_str());
+}
+
+TEST_F(CliTest, StrategyValidateUsageErrors) {
+  EXPECT_EQ(Run({"strategy", "validate"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("strategy validate takes one local strategy file"));
+  EXPECT_EQ(Run({"strategy", "validate", testing::TempDir() + "/no/such.json"}), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("cannot read"));
+  options_.sample = 100001;
+  EXPECT_EQ(Run({"strategy", "validate", "x.json"}), kExitUsage);
+  EXPECT_EQ(err_.str(), "nbo: --sample must be in 0..100000, got 100001\n");
+  options_.sample.reset();
+  options_.decide.channel = "fax";
+  EXPECT_EQ(Run({"strategy", "validate", "x.json"}), kExitUsage);
+}
+
 TEST_F(CliTest, UsageErrors) {
   EXPECT_EQ(Run({}), kExitUsage);
   EXPECT_THAT(err_.str(), HasSubstr("Commands:"));
   EXPECT_EQ(Run({"frobnicate"}), kExitUsage);
   EXPECT_EQ(err_.str(),
-            "nbo: unknown command \"frobnicate\"; commands: decide, profile, ingest, link, "
-            "consent, forget, strategy, help\n");
+            "nbo: unknown command \"frobnicate\"; commands: decide, profile, explain, ingest, "
+            "link, consent, forget, strategy, help\n");
   EXPECT_EQ(Run({"strategy", "delete"}), kExitUsage);
   EXPECT_EQ(Run({"decide", "extra"}), kExitUsage);
   options_.timeout = absl::ZeroDuration();
@@ -359,6 +504,8 @@ TEST_F(CliTest, HelpPrintsUsage) {
   EXPECT_EQ(Run({"help"}), kExitOk);
   EXPECT_THAT(out_.str(), HasSubstr("nbo decide --customer"));
   EXPECT_THAT(out_.str(), HasSubstr("Examples:"));
+  EXPECT_THAT(out_.str(), HasSubstr("nbo explain DECISION_ID"));
+  EXPECT_THAT(out_.str(), HasSubstr("nbo strategy validate FILE [--channel web] [--sample 1000]"));
 }
 
 // A line of `nbo ingest` input for `customer` with event id `id`.

@@ -293,6 +293,128 @@ std::string FormatReload(const v1::ReloadStrategyResponse& response) {
   return out;
 }
 
+namespace {
+
+// Columns as wide as their widest cell, two spaces apart, indented by two; left-aligned unless
+// `right_aligned[i]`. The last column is not padded.
+std::string Table(const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& right_aligned) {
+  std::vector<size_t> width;
+  for (const auto& row : rows) {
+    if (width.size() < row.size()) width.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (size_t i = 0; i < row.size(); ++i) {
+      const bool right = i < right_aligned.size() && right_aligned[i];
+      const std::string pad(width[i] - row[i].size(), ' ');
+      absl::StrAppend(&line, " ");
+      if (right) {
+        absl::StrAppend(&line, pad, row[i]);
+      } else if (i + 1 < row.size()) {
+        absl::StrAppend(&line, row[i], pad);
+      } else {
+        absl::StrAppend(&line, row[i]);
+      }
+      if (i + 1 < row.size()) absl::StrAppend(&line, " ");
+    }
+    absl::StripTrailingAsciiWhitespace(&line);
+    absl::StrAppend(&out, line, "\n");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatExplain(const v1::ExplainDecisionResponse& response) {
+  const v1::DecideResponse& r = response.decision();
+  std::string out;
+  Line(out, "Decision", absl::StrCat(r.decision_id(), " at ", FormatTimestamp(r.decided_at())));
+  Line(out, "Customer", r.customer_id().empty() ? "-" : r.customer_id());
+  std::string event = absl::StrCat(response.event_id().empty() ? "-" : response.event_id(), " on ",
+                                   ChannelName(response.channel()));
+  if (!response.placement().empty()) absl::StrAppend(&event, ", placement ", response.placement());
+  Line(out, "Event", event);
+  Line(out, "Strategy", r.strategy_version().empty() ? "-" : r.strategy_version());
+  std::string segment = r.segment_id().empty() ? "-" : r.segment_id();
+  if (!r.segment_name().empty()) segment = absl::StrCat(r.segment_name(), " (", segment, ")");
+  Line(out, "Segment", segment);
+  Line(out, "Rule", response.segment_rule().empty() ? "-" : response.segment_rule());
+  if (r.fallback()) {
+    Line(out, "Fallback",
+         absl::StrCat("yes (", r.fallback_cause().empty() ? "no cause given" : r.fallback_cause(),
+                      ")"));
+  }
+  if (!r.consent_note().empty()) Line(out, "Consent", r.consent_note());
+  Line(out, "Kept until", FormatTimestamp(response.expires_at()));
+  Line(out, "Candidates",
+       response.candidates().empty() ? "none" : absl::StrCat(response.candidates_size()));
+  if (response.candidates().empty()) return out;
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"RANK/OUTCOME", "OFFER", "SOURCE", "SCORE", "EXPLANATION"});
+  for (const v1::CandidateExplanation& c : response.candidates()) {
+    rows.push_back({c.rank() > 0 ? absl::StrCat(c.rank()) : c.outcome(), c.offer_id(), c.source(),
+                    absl::StrFormat("%.2f", c.score()), c.explanation()});
+  }
+  absl::StrAppend(&out, Table(rows, {false, false, false, true, false}));
+  return out;
+}
+
+std::string FormatValidate(const v1::ValidateStrategyResponse& response) {
+  std::string out = response.valid() ? "VALID\n" : "INVALID\n";
+  int errors = 0;
+  for (const v1::StrategyProblem& p : response.problems()) errors += p.warning() ? 0 : 1;
+  const int warnings = response.problems_size() - errors;
+  Line(out, "Problems",
+       response.problems().empty()
+           ? "none"
+           : absl::StrCat(errors, errors == 1 ? " error, " : " errors, ", warnings,
+                          warnings == 1 ? " warning" : " warnings"));
+  for (const bool warning : {false, true}) {
+    for (const v1::StrategyProblem& p : response.problems()) {
+      if (p.warning() != warning) continue;
+      absl::StrAppend(&out, "  ", warning ? "warning" : "error  ", "  ",
+                      p.location().empty() ? "(document)" : p.location(), ": ", p.message(), "\n");
+    }
+  }
+  if (!response.has_what_if()) return out;
+  const v1::WhatIf& w = response.what_if();
+  Line(out, "What-if",
+       absl::StrCat(
+           w.profiles(), w.profiles() == 1 ? " profile" : " profiles", " on ",
+           ChannelName(w.channel() == v1::CHANNEL_UNSPECIFIED ? v1::CHANNEL_WEB : w.channel()),
+           ", ", w.fallback_decisions(), " answered from the fallback list"));
+  Line(out, "Segments", w.segments().empty() ? "none" : "");
+  if (!w.segments().empty()) {
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"SEGMENT", "NAME", "CUSTOMERS", "SHARE"});
+    for (const v1::SegmentShare& s : w.segments()) {
+      rows.push_back({s.segment_id(), s.name(), absl::StrCat(s.customers()),
+                      absl::StrFormat("%.1f%%", s.share() * 100)});
+    }
+    absl::StrAppend(&out, Table(rows, {false, false, true, true}));
+  }
+  Line(out, "Offers", w.offers().empty() ? "none" : "");
+  if (!w.offers().empty()) {
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"OFFER", "CANDIDATES", "WINS", "TOP WINS", "TOP DROP REASON"});
+    for (const v1::OfferFunnel& f : w.offers()) {
+      std::string drop = "-";
+      if (!f.top_drop_reason().empty()) {
+        const auto it = f.drops().find(f.top_drop_reason());
+        drop = it == f.drops().end() ? f.top_drop_reason()
+                                     : absl::StrCat(f.top_drop_reason(), " (", it->second, ")");
+      }
+      rows.push_back({f.offer_id(), absl::StrCat(f.candidates()), absl::StrCat(f.wins()),
+                      absl::StrCat(f.top_wins()), drop});
+    }
+    absl::StrAppend(&out, Table(rows, {false, true, true, true, false}));
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;

@@ -49,6 +49,16 @@ std::string FormatGetStrategy(const v1::GetStrategyResponse& response);
 // "Reloaded strategy V (was P)" followed by FormatStrategyInfo.
 std::string FormatReload(const v1::ReloadStrategyResponse& response);
 
+// `nbo explain`: the decision header (id and time, customer, event, channel and placement,
+// strategy, segment and its rule, fallback, kept until), then one row per candidate in evaluation
+// order: rank ("1") or outcome ("ranked_out"), offer id, source, score, explanation.
+std::string FormatExplain(const v1::ExplainDecisionResponse& response);
+
+// `nbo strategy validate`: "VALID" or "INVALID", the problems (errors first, each with its
+// location), then when what_if is set: the profiles simulated, a table of segment shares and a
+// table of the offer funnel (candidates, wins, top wins, most frequent drop reason).
+std::string FormatValidate(const v1::ValidateStrategyResponse& response);
+
 // The message as indented JSON with the proto field names ("decision_id"), ending in a newline.
 // Internal error only if protobuf cannot print the message.
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);

@@ -437,6 +437,111 @@ TEST(FormatTest, ReloadNamesOldAndNewVersion) {
             "Warnings      none\n");
 }
 
+TEST(FormatTest, ExplainFallbackDecision) {
+  const auto response = Parse<v1::ExplainDecisionResponse>(R"pb(
+    decision {
+      decision_id: "d-7"
+      customer_id: "c-1"
+      segment_id: "broadband"
+      segment_name: "Broadband customers"
+      strategy_version: "v3"
+      fallback: true
+      fallback_cause: "no_eligible_offer"
+      decided_at { seconds: 1767225600 }
+    }
+    event_id: "e-9"
+    channel: CHANNEL_EMAIL
+    placement: "newsletter"
+    segment_rule: "holds(\"broadband_basic\")"
+    expires_at { seconds: 1767830400 }
+    candidates {
+      offer_id: "tv"
+      source: "segment"
+      score: 10
+      outcome: "channel"
+      explanation: "Dropped: not offered on email."
+    }
+    candidates {
+      offer_id: "ebill"
+      source: "fallback"
+      score: 0
+      outcome: "chosen"
+      rank: 1
+      explanation: "Chosen (rank 1): score 0.00 = propensity 0.05 x value 0.00 x weight 1.00 x context 1.00."
+    }
+  )pb");
+  EXPECT_EQ(FormatExplain(response),
+            "Decision      d-7 at 2026-01-01T00:00:00Z\n"
+            "Customer      c-1\n"
+            "Event         e-9 on email, placement newsletter\n"
+            "Strategy      v3\n"
+            "Segment       Broadband customers (broadband)\n"
+            "Rule          holds(\"broadband_basic\")\n"
+            "Fallback      yes (no_eligible_offer)\n"
+            "Kept until    2026-01-08T00:00:00Z\n"
+            "Candidates    2\n"
+            "  RANK/OUTCOME  OFFER  SOURCE    SCORE  EXPLANATION\n"
+            "  channel       tv     segment   10.00  Dropped: not offered on email.\n"
+            "  1             ebill  fallback   0.00  Chosen (rank 1): score 0.00 = propensity 0.05 "
+            "x value 0.00 x weight 1.00 x context 1.00.\n");
+}
+
+TEST(FormatTest, ExplainWithoutCandidates) {
+  const auto response =
+      Parse<v1::ExplainDecisionResponse>(R"pb(decision { decision_id: "d-1" })pb");
+  EXPECT_THAT(FormatExplain(response), HasSubstr("Rule          -\n"
+                                                 "Kept until    -\n"
+                                                 "Candidates    none\n"));
+}
+
+TEST(FormatTest, ValidateListsErrorsBeforeWarnings) {
+  const auto response = Parse<v1::ValidateStrategyResponse>(R"pb(
+    valid: false
+    problems { location: "segments[1].treatments" message: "segment has no offers" warning: true }
+    problems { location: "offers[3].channels[0]" message: "unknown channel \"fax\"" }
+    problems { message: "no segments" }
+  )pb");
+  EXPECT_EQ(FormatValidate(response),
+            "INVALID\n"
+            "Problems      2 errors, 1 warning\n"
+            "  error    offers[3].channels[0]: unknown channel \"fax\"\n"
+            "  error    (document): no segments\n"
+            "  warning  segments[1].treatments: segment has no offers\n");
+}
+
+TEST(FormatTest, ValidateWhatIfTables) {
+  const auto response = Parse<v1::ValidateStrategyResponse>(R"pb(
+    valid: true
+    what_if {
+      profiles: 1000
+      segments { segment_id: "broadband" name: "Broadband customers" customers: 250 share: 0.25 }
+      segments { segment_id: "everyone" name: "Everyone" customers: 750 share: 0.75 }
+      offers {
+        offer_id: "fibre"
+        candidates: 250
+        wins: 200
+        top_wins: 120
+        drops { key: "missing_base_product" value: 50 }
+        top_drop_reason: "missing_base_product"
+      }
+      offers { offer_id: "ebill" }
+      fallback_decisions: 12
+    }
+  )pb");
+  EXPECT_EQ(FormatValidate(response),
+            "VALID\n"
+            "Problems      none\n"
+            "What-if       1000 profiles on web, 12 answered from the fallback list\n"
+            "Segments\n"
+            "  SEGMENT    NAME                 CUSTOMERS  SHARE\n"
+            "  broadband  Broadband customers        250  25.0%\n"
+            "  everyone   Everyone                   750  75.0%\n"
+            "Offers\n"
+            "  OFFER  CANDIDATES  WINS  TOP WINS  TOP DROP REASON\n"
+            "  fibre         250   200       120  missing_base_product (50)\n"
+            "  ebill           0     0         0  -\n");
+}
+
 TEST(FormatTest, JsonKeepsProtoFieldNames) {
   const auto response = Parse<v1::DecideResponse>(R"pb(
     decision_id: "d-1"

@@ -19,7 +19,8 @@ ABSL_FLAG(bool, json, false, "print the response as JSON (proto field names)");
 
 ABSL_FLAG(std::string, customer, "", "customer: nbo id (c-1001) or source:external_id");
 ABSL_FLAG(std::string, channel, "",
-          "channel: web, mobile_app, call_centre, store, email, sms, chat; consent: also all");
+          "channel: web, mobile_app, call_centre, store, email, sms, chat; consent: also all; "
+          "strategy validate: the simulated channel");
 ABSL_FLAG(std::string, event, "", "event kind: page_view, search, cart_add, ..., survey_answer");
 ABSL_FLAG(std::string, event_id, "", "idempotency key of the event; default: random cli-...");
 ABSL_FLAG(std::string, source, "",
@@ -47,6 +48,9 @@ ABSL_FLAG(std::vector<std::string>, interests, {}, "survey_answer: interests a,b
 ABSL_FLAG(bool, document, false, "strategy show: also print the strategy document");
 ABSL_FLAG(std::string, file, "", "strategy reload: path on the server to load from");
 ABSL_FLAG(std::string, inline_file, "", "strategy reload: local file sent as the document");
+
+ABSL_FLAG(std::optional<int>, sample, std::nullopt,
+          "strategy validate: stored profiles to simulate, 0..100000 (default 1000)");
 
 ABSL_FLAG(int, batch, nbo::tools::kDefaultIngestBatch, "ingest: events per message, 1..10000");
 ABSL_FLAG(bool, opt_in, false, "consent: the customer opts in");
@@ -77,6 +81,7 @@ int main(int argc, char** argv) {
   options.document = absl::GetFlag(FLAGS_document);
   options.file = absl::GetFlag(FLAGS_file);
   options.inline_file = absl::GetFlag(FLAGS_inline_file);
+  options.sample = absl::GetFlag(FLAGS_sample);
   options.batch = absl::GetFlag(FLAGS_batch);
   options.progress = isatty(STDERR_FILENO) == 1;
   options.opt_in = absl::GetFlag(FLAGS_opt_in);

@@ -1,0 +1,169 @@
+#include "core/explain.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "core/names.h"
+
+namespace nbo::core {
+namespace {
+
+bool Holds(const v1::Profile& profile, absl::string_view product) {
+  for (const auto& h : profile.holdings()) {
+    if (h.product() == product) return true;
+  }
+  return false;
+}
+
+// `value` with two decimals ("4.20").
+std::string Fixed2(double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.2f", value);
+  return buf;
+}
+
+// "0.05", "0.125", "0.0035": at least two decimals, at most six, no trailing zeros beyond two.
+std::string Rate(double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.6f", value);
+  std::string s = buf;
+  const size_t dot = s.find('.');
+  if (dot == std::string::npos) return s;
+  size_t end = s.size();
+  while (end > dot + 3 && s[end - 1] == '0') --end;
+  s.resize(end);
+  return s;
+}
+
+std::string ChosenSentence(const Candidate& c, int rank) {
+  return absl::StrCat("Chosen (rank ", rank, "): score ", Fixed2(c.score), " = propensity ",
+                      Rate(c.parts.propensity()), " x value ", Fixed2(c.parts.value()),
+                      " x weight ", Fixed2(c.parts.weight()), " x context ",
+                      Fixed2(c.parts.context()), ".");
+}
+
+std::string ConsentSentence(const v1::Profile& profile, v1::Channel channel) {
+  for (const auto& c : profile.consents()) {
+    if (c.channel() == v1::CHANNEL_UNSPECIFIED && !c.opted_in()) {
+      return "Dropped: the customer opted out of all marketing.";
+    }
+  }
+  return absl::StrCat("Dropped: the customer opted out of marketing on ", ChannelName(channel),
+                      ".");
+}
+
+std::string DroppedSentence(const Candidate& c, const CompiledOffer& offer,
+                            const v1::Profile& profile, v1::Channel channel, int position,
+                            int max_offers) {
+  const v1::Offer& def = *offer.def;
+  switch (c.dropped) {
+    case DropReason::kAlreadyHeld:
+      return absl::StrCat("Dropped: the customer already holds ", def.product(), ".");
+    case DropReason::kMissingBase:
+      return absl::StrCat("Dropped: needs one of ", absl::StrJoin(def.requires_any(), ", "), ".");
+    case DropReason::kExcludedHolding: {
+      std::vector<absl::string_view> held;
+      for (const auto& p : def.excludes()) {
+        if (Holds(profile, p)) held.push_back(p);
+      }
+      if (held.empty()) {
+        return absl::StrCat("Dropped: the customer holds one of ",
+                            absl::StrJoin(def.excludes(), ", "), ", which rule it out.");
+      }
+      return absl::StrCat("Dropped: the customer holds ", absl::StrJoin(held, ", "),
+                          held.size() == 1 ? ", which rules it out." : ", which rule it out.");
+    }
+    case DropReason::kChannel:
+      return absl::StrCat("Dropped: not offered on ", ChannelName(channel), ".");
+    case DropReason::kNoConsent:
+      return ConsentSentence(profile, channel);
+    case DropReason::kNotEligible:
+      return absl::StrCat("Dropped: eligibility rule `", def.eligibility(), "` is false.");
+    case DropReason::kDuplicate:
+      return "Dropped: listed twice; the first one counts.";
+    case DropReason::kRankedOut:
+      return absl::StrCat("Dropped: ranked ", Ordinal(position), "; only ", max_offers,
+                          max_offers == 1 ? " offer was" : " offers were", " asked for.");
+    case DropReason::kNone:
+      break;
+  }
+  return "Kept, but not among the offers answered.";
+}
+
+}  // namespace
+
+std::string Ordinal(int n) {
+  const int mod100 = n % 100;
+  const int mod10 = n % 10;
+  absl::string_view suffix = "th";
+  if (mod100 < 11 || mod100 > 13) {
+    if (mod10 == 1) suffix = "st";
+    if (mod10 == 2) suffix = "nd";
+    if (mod10 == 3) suffix = "rd";
+  }
+  return absl::StrCat(n, suffix);
+}
+
+std::vector<v1::CandidateExplanation> ExplainCandidates(const Strategy& strategy,
+                                                        const ArbitrationResult& arbitration,
+                                                        const v1::Profile& profile_after_event,
+                                                        v1::Channel channel) {
+  const std::vector<Candidate>& candidates = arbitration.candidates;
+  const size_t n = std::min(candidates.size(), kMaxExplainedCandidates);
+  // Arbitrate puts the segment's candidates first, then (when it fell back) one per fallback.
+  size_t segment_count = candidates.size();
+  if (arbitration.fallback) {
+    const size_t fallbacks =
+        channel >= 0 && channel < kChannelSlots ? strategy.fallbacks[channel].size() : 0;
+    segment_count = candidates.size() - std::min(fallbacks, candidates.size());
+  }
+  std::vector<int> rank(candidates.size(), 0);
+  for (size_t i = 0; i < arbitration.chosen.size(); ++i) {
+    const int c = arbitration.chosen[i];
+    if (c >= 0 && static_cast<size_t>(c) < rank.size()) rank[c] = static_cast<int>(i) + 1;
+  }
+  const int max_offers = static_cast<int>(arbitration.chosen.size());
+
+  std::vector<v1::CandidateExplanation> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Candidate& c = candidates[i];
+    const CompiledOffer& offer = strategy.offers[c.offer];
+    const bool from_segment = i < segment_count;
+    v1::CandidateExplanation& e = out.emplace_back();
+    e.set_offer_id(offer.def->id());
+    e.set_source(from_segment ? "segment" : "fallback");
+    e.set_weight(c.weight);
+    *e.mutable_parts() = c.parts;
+    e.set_score(c.score);
+    if (rank[i] > 0) {
+      e.set_outcome("chosen");
+      e.set_rank(rank[i]);
+      e.set_explanation(ChosenSentence(c, rank[i]));
+      continue;
+    }
+    e.set_outcome(std::string(DropReasonName(c.dropped)));
+    int position = 0;
+    if (c.dropped == DropReason::kRankedOut) {
+      // Its place in the ranking of the kept candidates of its group (stable: ties keep order).
+      const size_t begin = from_segment ? 0 : segment_count;
+      const size_t end = from_segment ? segment_count : candidates.size();
+      position = 1;
+      for (size_t j = begin; j < end; ++j) {
+        const Candidate& o = candidates[j];
+        if (j == i || (o.dropped != DropReason::kNone && o.dropped != DropReason::kRankedOut)) {
+          continue;
+        }
+        if (o.score > c.score || (o.score == c.score && j < i)) ++position;
+      }
+    }
+    e.set_explanation(
+        DroppedSentence(c, offer, profile_after_event, channel, position, max_offers));
+  }
+  return out;
+}
+
+}  // namespace nbo::core
