@@ -34,17 +34,52 @@ DropReason Filter(const CompiledOffer& offer, const DecisionInputs& in) {
   return DropReason::kNone;
 }
 
-// Fills `result` from (offer, weight) pairs; returns the number that survived the filters.
-template <typename Pairs>
-int Rank(const Strategy& strategy, const Pairs& pairs, const DecisionInputs& in, int max_offers,
-         ArbitrationResult& result) {
+// The triggers and context weights whose rules hold for this decision (indices, strategy order).
+struct ActiveContext {
+  std::vector<int> triggers;
+  std::vector<int> weights;
+};
+
+ActiveContext FindActiveContext(const Strategy& strategy, const DecisionInputs& in) {
+  ActiveContext active;
+  for (size_t i = 0; i < strategy.triggers.size(); ++i) {
+    if (strategy.triggers[i].rule.Matches(in)) active.triggers.push_back(static_cast<int>(i));
+  }
+  for (size_t i = 0; i < strategy.context_weights.size(); ++i) {
+    if (strategy.context_weights[i].rule.Matches(in)) active.weights.push_back(static_cast<int>(i));
+  }
+  return active;
+}
+
+// Fills `c.factors` and `c.parts.context` from the active triggers and context weights.
+void ApplyContext(const Strategy& strategy, const ActiveContext& active, Candidate& c) {
+  const CompiledOffer& offer = strategy.offers[c.offer];
+  double context = 1;
+  for (int t : active.triggers) {
+    const CompiledTrigger& trigger = strategy.triggers[t];
+    if (!trigger.Covers(c.offer)) continue;
+    c.factors.push_back(ContextFactor{trigger.weight, t, -1});
+    context *= trigger.weight;
+  }
+  for (int w : active.weights) {
+    const CompiledContextWeight& weight = strategy.context_weights[w];
+    if (!weight.AppliesTo(c.offer, offer.kind)) continue;
+    c.factors.push_back(ContextFactor{weight.weight, -1, w});
+    context *= weight.weight;
+  }
+  c.parts.set_context(context);
+}
+
+// Fills `result` from candidates (offer, weight and source set); returns the number that
+// survived the filters.
+int Rank(const Strategy& strategy, std::vector<Candidate> candidates, const ActiveContext& active,
+         const DecisionInputs& in, int max_offers, ArbitrationResult& result) {
   result.candidates.clear();
   result.chosen.clear();
   std::vector<int> kept;
-  for (const auto& [offer_index, weight] : pairs) {
-    Candidate c;
-    c.offer = offer_index;
-    c.weight = weight;
+  for (Candidate& c : candidates) {
+    const int offer_index = c.offer;
+    const double weight = c.weight;
     const CompiledOffer& offer = strategy.offers[offer_index];
     for (const Candidate& earlier : result.candidates) {
       if (earlier.offer == offer_index) c.dropped = DropReason::kDuplicate;
@@ -53,7 +88,7 @@ int Rank(const Strategy& strategy, const Pairs& pairs, const DecisionInputs& in,
     c.parts.set_propensity(offer.prior_rate);
     c.parts.set_value(offer.def->margin());
     c.parts.set_weight(weight);
-    c.parts.set_context(1.0);
+    ApplyContext(strategy, active, c);
     c.score = c.parts.propensity() * c.parts.value() * c.parts.weight() * c.parts.context();
     if (c.dropped == DropReason::kNone) kept.push_back(static_cast<int>(result.candidates.size()));
     result.candidates.push_back(std::move(c));
@@ -97,21 +132,55 @@ absl::string_view DropReasonName(DropReason reason) {
   return "unknown";
 }
 
+absl::string_view CandidateSourceName(CandidateSource source) {
+  switch (source) {
+    case CandidateSource::kSegment:
+      return "segment";
+    case CandidateSource::kTrigger:
+      return "trigger";
+    case CandidateSource::kFallback:
+      return "fallback";
+  }
+  return "unknown";
+}
+
 ArbitrationResult Arbitrate(const Strategy& strategy, const CompiledSegment& segment,
                             const DecisionInputs& in, int max_offers) {
   ArbitrationResult result;
-  std::vector<std::pair<int, double>> pairs;
-  pairs.reserve(segment.treatments.size());
-  for (const auto& t : segment.treatments) pairs.emplace_back(t.offer, t.weight);
-  if (Rank(strategy, pairs, in, max_offers, result) > 0) return result;
+  const ActiveContext active = FindActiveContext(strategy, in);
+  std::vector<Candidate> candidates;
+  candidates.reserve(segment.treatments.size());
+  for (const auto& t : segment.treatments) {
+    Candidate& c = candidates.emplace_back();
+    c.offer = t.offer;
+    c.weight = t.weight;
+  }
+  // Trigger offers join once; an offer already a candidate only gets the trigger's context boost.
+  for (int t : active.triggers) {
+    for (int offer : strategy.triggers[t].offers) {
+      if (std::any_of(candidates.begin(), candidates.end(),
+                      [&](const Candidate& c) { return c.offer == offer; })) {
+        continue;
+      }
+      Candidate& c = candidates.emplace_back();
+      c.offer = offer;
+      c.source = CandidateSource::kTrigger;
+      c.trigger = t;
+    }
+  }
+  if (Rank(strategy, std::move(candidates), active, in, max_offers, result) > 0) return result;
 
-  pairs.clear();
+  candidates.clear();
   const int channel = in.event.channel();
   if (channel >= 0 && channel < kChannelSlots) {
-    for (int offer : strategy.fallbacks[channel]) pairs.emplace_back(offer, 1.0);
+    for (int offer : strategy.fallbacks[channel]) {
+      Candidate& c = candidates.emplace_back();
+      c.offer = offer;
+      c.source = CandidateSource::kFallback;
+    }
   }
   ArbitrationResult fallback;
-  Rank(strategy, pairs, in, max_offers, fallback);
+  Rank(strategy, std::move(candidates), active, in, max_offers, fallback);
   // Keep the segment's candidates (with their drop reasons) for explanations.
   fallback.candidates.insert(fallback.candidates.begin(), result.candidates.begin(),
                              result.candidates.end());

@@ -2,6 +2,7 @@
 
 #include "core/apply_event.h"
 #include "core/test_util.h"
+#include "core/time_util.h"
 #include "gtest/gtest.h"
 
 namespace nbo::core {
@@ -107,6 +108,188 @@ TEST_F(ArbitrationTest, OptOutDropsMarketingButKeepsService) {
   // ...but not by an opt-out of marketing as a whole.
   ApplyConsent(profile_, v1::CHANNEL_UNSPECIFIED, false, kT0, "test");
   EXPECT_EQ(Chosen(1, v1::CHANNEL_CALL_CENTRE), (std::vector<std::string>{"ebill"}));
+}
+
+// kSmallStrategy plus triggers and context weights.
+std::string TriggerStrategy() {
+  std::string json(testing::kSmallStrategy);
+  const std::string anchor = R"("fallbacks": [)";
+  const size_t at = json.find(anchor);
+  EXPECT_NE(at, std::string::npos);
+  json.insert(at, R"json(
+  "triggers": [
+    {"id": "moved", "rule": "trigger(\"moved_home\")", "offer_ids": ["tv", "fibre"], "weight": 2,
+     "reason_code": "LIFE_EVENT_MOVED_HOME"},
+    {"id": "home_page", "rule": "placement == \"home\"", "offer_ids": ["fibre"]}
+  ],
+  "context_weights": [
+    {"id": "cancel", "rule": "call_reason == \"cancel\"", "offer_kinds": ["retention"], "weight": 3},
+    {"id": "tv_in_view", "rule": "product_in_view == \"tv_basic\"", "offer_ids": ["tv"], "weight": 1.5},
+    {"id": "bb_on_home", "rule": "placement == \"home\"", "offer_kinds": ["cross_sell"],
+     "offer_ids": ["bb", "fibre"], "weight": 0.5}
+  ],
+  )json");
+  return json;
+}
+
+struct ContextCase {
+  std::string name;
+  int segment;
+  std::vector<std::string> holdings;
+  absl::Duration moved_expires_in;  // ActiveTrigger "moved_home" expiring at kT0 + this; 0: none
+  absl::Duration now_offset;        // decide at kT0 + this
+  absl::string_view placement;
+  absl::string_view call_reason;
+  absl::string_view product_in_view;
+  std::vector<std::string> chosen;     // offer ids, best first
+  std::vector<double> contexts;        // parts.context of the chosen, same order
+  std::vector<std::string> triggered;  // offer ids with source kTrigger among the candidates
+};
+
+TEST(TriggerArbitrationTest, TriggersAndContextWeights) {
+  const auto strategy = testing::MustLoad(TriggerStrategy());
+  ASSERT_NE(strategy, nullptr);
+  const absl::Duration kNone = absl::ZeroDuration();
+  const absl::Duration kMonth = absl::Hours(24 * 30);
+  const std::vector<ContextCase> cases = {
+      {"no context", 1, {}, kNone, kNone, "", "", "", {"bb", "tv"}, {1, 1}, {}},
+      // tv (a treatment) is boosted x2: 10 > bb 8; fibre joins but needs broadband_basic.
+      {"moved boosts treatment", 1, {}, kMonth, kNone, "", "", "", {"tv", "bb"}, {2, 1}, {"fibre"}},
+      {"moved adds offer",
+       1,
+       {"broadband_basic"},
+       kMonth,
+       kNone,
+       "",
+       "",
+       "",
+       {"fibre", "tv"},
+       {2, 2},
+       {"fibre"}},
+      {"moved expired",
+       1,
+       {},
+       kMonth,
+       kMonth + absl::Hours(1),
+       "",
+       "",
+       "",
+       {"bb", "tv"},
+       {1, 1},
+       {}},
+      // Default trigger weight 1.5; bb_on_home lists fibre but fibre is an upsell: kinds and ids
+      // must both match.
+      {"trigger default weight",
+       1,
+       {"broadband_basic"},
+       kNone,
+       kNone,
+       "home",
+       "",
+       "",
+       {"fibre", "tv"},
+       {1.5, 1},
+       {"fibre"}},
+      {"kinds and ids both match",
+       1,
+       {},
+       kNone,
+       kNone,
+       "home",
+       "",
+       "",
+       {"tv", "bb"},
+       {1, 0.5},
+       {"fibre"}},
+      // Two triggers on fibre multiply: 2 x 1.5.
+      {"factors multiply",
+       1,
+       {"broadband_basic"},
+       kMonth,
+       kNone,
+       "home",
+       "",
+       "",
+       {"fibre", "tv"},
+       {3, 2},
+       {"fibre"}},
+      {"product in view", 1, {}, kNone, kNone, "", "", "tv_basic", {"bb", "tv"}, {1, 1.5}, {}},
+      {"trigger and view",
+       1,
+       {},
+       kMonth,
+       kNone,
+       "",
+       "",
+       "tv_basic",
+       {"tv", "bb"},
+       {3, 1},
+       {"fibre"}},
+      {"cancel boosts retention kind",
+       0,
+       {"broadband_basic"},
+       kNone,
+       kNone,
+       "",
+       "cancel",
+       "",
+       {"loyal", "fibre", "tv"},
+       {3, 1, 1},
+       {}},
+      // Both triggered offers are treatments: no new candidates, treatment weights kept; the tie
+      // (0.1*100*1*2 = 0.1*50*2*2 = 20) keeps treatment order.
+      {"dedup keeps treatment weight",
+       0,
+       {"broadband_basic"},
+       kMonth,
+       kNone,
+       "",
+       "",
+       "",
+       {"fibre", "tv"},
+       {2, 2},
+       {}},
+  };
+  for (const ContextCase& tc : cases) {
+    SCOPED_TRACE(tc.name);
+    v1::Profile profile;
+    for (const std::string& p : tc.holdings) {
+      auto* h = profile.add_holdings();
+      h->set_product(p);
+      ToProto(kT0, h->mutable_since());
+    }
+    if (tc.moved_expires_in > kNone) {
+      v1::ActiveTrigger* t = profile.add_triggers();
+      t->set_kind("moved_home");
+      ToProto(kT0, t->mutable_happened_at());
+      ToProto(kT0 + tc.moved_expires_in, t->mutable_expires_at());
+    }
+    const v1::Event event = testing::PageView("e");
+    const DecisionInputs in{
+        profile, event, tc.placement, tc.call_reason, tc.product_in_view, kT0 + tc.now_offset};
+    const ArbitrationResult r = Arbitrate(*strategy, strategy->segments[tc.segment], in, 5);
+    std::vector<std::string> chosen;
+    std::vector<double> contexts;
+    for (int c : r.chosen) {
+      chosen.push_back(strategy->offers[r.candidates[c].offer].def->id());
+      contexts.push_back(r.candidates[c].parts.context());
+    }
+    EXPECT_EQ(chosen, tc.chosen);
+    EXPECT_EQ(contexts, tc.contexts);
+    std::vector<std::string> triggered;
+    for (const Candidate& c : r.candidates) {
+      EXPECT_DOUBLE_EQ(
+          c.score, c.parts.propensity() * c.parts.value() * c.parts.weight() * c.parts.context());
+      if (c.source != CandidateSource::kTrigger) continue;
+      triggered.push_back(strategy->offers[c.offer].def->id());
+      EXPECT_DOUBLE_EQ(c.weight, 1);
+    }
+    EXPECT_EQ(triggered, tc.triggered);
+    if (tc.name == "dedup keeps treatment weight") {
+      EXPECT_EQ(r.candidates.size(), 3u);
+      EXPECT_DOUBLE_EQ(r.candidates[1].weight, 2);
+    }
+  }
 }
 
 TEST(DropReasonTest, EveryReasonHasAName) {

@@ -1,5 +1,7 @@
 #include "core/decision.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "core/apply_event.h"
 #include "core/explain.h"
@@ -10,8 +12,29 @@
 namespace nbo::core {
 namespace {
 
-void AddReasonCodes(const CompiledOffer& offer, bool fallback, v1::RankedOffer& out) {
-  out.add_reason_codes(fallback ? "FALLBACK" : "SEGMENT_TREATMENT");
+void AddReasonCodes(const Strategy& strategy, const Candidate& c, v1::RankedOffer& out) {
+  const CompiledOffer& offer = strategy.offers[c.offer];
+  switch (c.source) {
+    case CandidateSource::kSegment:
+      out.add_reason_codes("SEGMENT_TREATMENT");
+      break;
+    case CandidateSource::kTrigger:
+      out.add_reason_codes("TRIGGER");
+      break;
+    case CandidateSource::kFallback:
+      out.add_reason_codes("FALLBACK");
+      break;
+  }
+  // The reason codes of the triggers that added or boosted the offer, once each.
+  for (const ContextFactor& f : c.factors) {
+    if (f.trigger < 0) continue;
+    const std::string& code = strategy.triggers[f.trigger].def->reason_code();
+    if (code.empty() || std::find(out.reason_codes().begin(), out.reason_codes().end(), code) !=
+                            out.reason_codes().end()) {
+      continue;
+    }
+    out.add_reason_codes(code);
+  }
   if (!offer.def->requires_any().empty()) out.add_reason_codes("HOLDS_BASE_PRODUCT");
   if (!offer.def->product().empty()) out.add_reason_codes("PRODUCT_NOT_HELD");
   if (offer.eligibility) out.add_reason_codes("ELIGIBILITY_RULE_MET");
@@ -70,7 +93,7 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
     *o->mutable_parts() = c.parts;
     o->set_reason(offer.reason.Render(
         ReasonInputs{offer.def->name(), segment.def->name(), offer.def->product(), &profile, now}));
-    AddReasonCodes(offer, result.arbitration.fallback, *o);
+    AddReasonCodes(strategy, c, *o);
   }
   return result;
 }

@@ -7,6 +7,8 @@
 #include "core/decision.h"
 #include "core/names.h"
 #include "core/test_util.h"
+#include "core/time_util.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace nbo::core {
@@ -94,6 +96,43 @@ TEST_F(ExampleStrategyTest, CancelCallGetsRetentionOffer) {
   bool retention = false;
   for (const auto& o : r.offers()) retention |= o.kind() == v1::OFFER_KIND_RETENTION;
   EXPECT_TRUE(retention) << r.DebugString();
+}
+
+TEST_F(ExampleStrategyTest, MovedHomeTriggerRanksTheMoversOfferFirstOnTheWeb) {
+  v1::Event moved;
+  moved.set_event_id("e1");
+  moved.set_channel(v1::CHANNEL_WEB);
+  moved.mutable_life_event()->set_kind("moved_home");
+  ToProto(kT0, moved.mutable_life_event()->mutable_happened_at());
+  (void)Decide(moved, kT0);
+  v1::DecideResponse r = Decide(testing::PageView("e2"), kT0 + absl::Hours(1));
+  ASSERT_GE(r.offers_size(), 1) << r.DebugString();
+  EXPECT_EQ(r.offers(0).offer_id(), "xs_movers_broadband") << r.DebugString();
+  EXPECT_DOUBLE_EQ(r.offers(0).parts().context(), 1.5);
+  EXPECT_THAT(r.offers(0).reason_codes(), ::testing::Contains("LIFE_EVENT_MOVED_HOME"));
+  EXPECT_THAT(r.offers(0).reason_codes(), ::testing::Contains("TRIGGER"));
+}
+
+TEST_F(ExampleStrategyTest, CancelCallDoublesRetentionOffers) {
+  (void)Decide(testing::Purchase("e1", "broadband_basic", 30, 12, "broadband"), kT0);
+  v1::Event call;
+  call.set_event_id("e2");
+  call.set_channel(v1::CHANNEL_CALL_CENTRE);
+  call.mutable_call_started()->set_reason("cancel");
+  const DecisionResult d =
+      MakeDecision(profile_, testing::Request("c-1001", call), *strategy_, kT0 + absl::Hours(1));
+  ASSERT_GE(d.response.offers_size(), 1);
+  for (const auto& o : d.response.offers()) {
+    if (o.kind() == v1::OFFER_KIND_RETENTION) {
+      EXPECT_DOUBLE_EQ(o.parts().context(), 2) << o.offer_id();
+    }
+  }
+  bool explained = false;
+  for (const auto& e : d.explanations) {
+    explained |=
+        e.explanation().find("context x2.00 (call_reason == \"cancel\")") != std::string::npos;
+  }
+  EXPECT_TRUE(explained);
 }
 
 }  // namespace

@@ -38,11 +38,31 @@ std::string Rate(double value) {
   return s;
 }
 
-std::string ChosenSentence(const Candidate& c, int rank) {
+// "; context x2.00 (call_reason == "cancel") x1.50 (trigger("moved_home"))", or "" without factors.
+std::string ContextFactors(const Strategy& strategy, const Candidate& c) {
+  if (c.factors.empty()) return "";
+  std::string out = "; context";
+  for (const ContextFactor& f : c.factors) {
+    absl::string_view rule;
+    if (f.trigger >= 0) rule = strategy.triggers[f.trigger].def->rule();
+    if (f.context_weight >= 0) rule = strategy.context_weights[f.context_weight].def->rule();
+    absl::StrAppend(&out, " x", Fixed2(f.weight), " (", rule, ")");
+  }
+  return out;
+}
+
+// " Added by trigger "moved_home" (trigger("moved_home")).", or "" for other sources.
+std::string TriggerSource(const Strategy& strategy, const Candidate& c) {
+  if (c.source != CandidateSource::kTrigger || c.trigger < 0) return "";
+  const v1::Trigger& t = *strategy.triggers[c.trigger].def;
+  return absl::StrCat(" Added by trigger \"", t.id(), "\" (", t.rule(), ").");
+}
+
+std::string ChosenSentence(const Strategy& strategy, const Candidate& c, int rank) {
   return absl::StrCat("Chosen (rank ", rank, "): score ", Fixed2(c.score), " = propensity ",
                       Rate(c.parts.propensity()), " x value ", Fixed2(c.parts.value()),
                       " x weight ", Fixed2(c.parts.weight()), " x context ",
-                      Fixed2(c.parts.context()), ".");
+                      Fixed2(c.parts.context()), ContextFactors(strategy, c), ".");
 }
 
 std::string ConsentSentence(const v1::Profile& profile, v1::Channel channel) {
@@ -113,12 +133,12 @@ std::vector<v1::CandidateExplanation> ExplainCandidates(const Strategy& strategy
                                                         v1::Channel channel) {
   const std::vector<Candidate>& candidates = arbitration.candidates;
   const size_t n = std::min(candidates.size(), kMaxExplainedCandidates);
-  // Arbitrate puts the segment's candidates first, then (when it fell back) one per fallback.
-  size_t segment_count = candidates.size();
-  if (arbitration.fallback) {
-    const size_t fallbacks =
-        channel >= 0 && channel < kChannelSlots ? strategy.fallbacks[channel].size() : 0;
-    segment_count = candidates.size() - std::min(fallbacks, candidates.size());
+  // Arbitrate puts the segment's (and triggers') candidates first, then (when it fell back) one
+  // per fallback.
+  size_t segment_count = 0;
+  while (segment_count < candidates.size() &&
+         candidates[segment_count].source != CandidateSource::kFallback) {
+    ++segment_count;
   }
   std::vector<int> rank(candidates.size(), 0);
   for (size_t i = 0; i < arbitration.chosen.size(); ++i) {
@@ -135,14 +155,14 @@ std::vector<v1::CandidateExplanation> ExplainCandidates(const Strategy& strategy
     const bool from_segment = i < segment_count;
     v1::CandidateExplanation& e = out.emplace_back();
     e.set_offer_id(offer.def->id());
-    e.set_source(from_segment ? "segment" : "fallback");
+    e.set_source(std::string(CandidateSourceName(c.source)));
     e.set_weight(c.weight);
     *e.mutable_parts() = c.parts;
     e.set_score(c.score);
     if (rank[i] > 0) {
       e.set_outcome("chosen");
       e.set_rank(rank[i]);
-      e.set_explanation(ChosenSentence(c, rank[i]));
+      e.set_explanation(ChosenSentence(strategy, c, rank[i]) + TriggerSource(strategy, c));
       continue;
     }
     e.set_outcome(std::string(DropReasonName(c.dropped)));
@@ -160,8 +180,14 @@ std::vector<v1::CandidateExplanation> ExplainCandidates(const Strategy& strategy
         if (o.score > c.score || (o.score == c.score && j < i)) ++position;
       }
     }
-    e.set_explanation(
-        DroppedSentence(c, offer, profile_after_event, channel, position, max_offers));
+    std::string sentence =
+        DroppedSentence(c, offer, profile_after_event, channel, position, max_offers);
+    if (c.dropped == DropReason::kRankedOut && !c.factors.empty()) {
+      // "Dropped: ranked 3rd; ... asked for." -> "...asked for; context x2.00 (...)."
+      sentence.pop_back();
+      absl::StrAppend(&sentence, ContextFactors(strategy, c), ".");
+    }
+    e.set_explanation(sentence + TriggerSource(strategy, c));
   }
   return out;
 }

@@ -156,6 +156,77 @@ TEST_F(ExplainTest, EveryDroppedCandidateHasAReason) {
   }
 }
 
+TEST_F(ExplainTest, TriggerSourceAndContextFactors) {
+  std::string json(testing::kSmallStrategy);
+  json.insert(json.find(R"("fallbacks": [)"), R"j(
+    "triggers": [{"id": "cancel_call", "rule": "call_reason == \"cancel\"", "offer_ids": ["bb"],
+                  "weight": 2}],
+    "context_weights": [{"id": "retain", "rule": "call_reason == \"cancel\"",
+                         "offer_kinds": ["retention"], "weight": 2}],
+  )j");
+  const auto strategy = testing::MustLoad(json);
+  ASSERT_NE(strategy, nullptr);
+  // broadband segment, nothing held: fibre lacks its base; loyal 0.05*10*100*2 = 100, bb (added by
+  // the trigger) 0.2*40*1*2 = 16, tv 0.1*50*2 = 10.
+  auto e = Explain(*strategy, 0, v1::CHANNEL_WEB, 5, "cancel");
+  ASSERT_EQ(e.size(), 4u);
+  EXPECT_EQ(e[0].source(), "segment");
+  EXPECT_EQ(e[2].offer_id(), "loyal");
+  EXPECT_EQ(e[2].explanation(),
+            "Chosen (rank 1): score 100.00 = propensity 0.05 x value 10.00 x weight 100.00 x "
+            "context 2.00; context x2.00 (call_reason == \"cancel\").");
+  EXPECT_EQ(e[3].offer_id(), "bb");
+  EXPECT_EQ(e[3].source(), "trigger");
+  EXPECT_DOUBLE_EQ(e[3].weight(), 1);
+  EXPECT_EQ(e[3].explanation(),
+            "Chosen (rank 2): score 16.00 = propensity 0.20 x value 40.00 x weight 1.00 x context "
+            "2.00; context x2.00 (call_reason == \"cancel\"). Added by trigger \"cancel_call\" "
+            "(call_reason == \"cancel\").");
+  EXPECT_EQ(e[1].explanation(),
+            "Chosen (rank 3): score 10.00 = propensity 0.10 x value 50.00 x weight 2.00 x context "
+            "1.00.");
+
+  e = Explain(*strategy, 0, v1::CHANNEL_WEB, 1, "cancel");
+  EXPECT_EQ(e[3].outcome(), "ranked_out");
+  EXPECT_EQ(e[3].explanation(),
+            "Dropped: ranked 2nd; only 1 offer was asked for; context x2.00 (call_reason == "
+            "\"cancel\"). Added by trigger \"cancel_call\" (call_reason == \"cancel\").");
+
+  // Without the call the trigger is off: bb is no candidate and nothing is boosted.
+  e = Explain(*strategy, 0, v1::CHANNEL_WEB, 5, "");
+  EXPECT_EQ(e.size(), 3u);
+}
+
+TEST(MakeDecisionExplainTest, TriggeredOfferCarriesTheTriggerReasonCode) {
+  std::string json(testing::kSmallStrategy);
+  json.insert(json.find(R"("fallbacks": [)"), R"j(
+    "triggers": [{"id": "moved", "rule": "trigger(\"moved_home\")", "offer_ids": ["bb"],
+                  "reason_code": "LIFE_EVENT_MOVED_HOME"}],
+  )j");
+  const auto strategy = testing::MustLoad(json);
+  ASSERT_NE(strategy, nullptr);
+  v1::Profile profile;
+  profile.set_customer_id("c-1");
+  v1::Event moved;
+  moved.set_event_id("e1");
+  moved.set_channel(v1::CHANNEL_WEB);
+  moved.mutable_life_event()->set_kind("moved_home");
+  ToProto(kT0, moved.mutable_life_event()->mutable_happened_at());
+  const DecisionResult r = MakeDecision(profile, testing::Request("c-1", moved), *strategy, kT0);
+  ASSERT_GE(r.response.offers_size(), 1);
+  EXPECT_EQ(r.response.offers(0).offer_id(), "bb");                      // 0.2*40*1.5 = 12
+  EXPECT_EQ(r.response.offers(0).reason_codes(0), "SEGMENT_TREATMENT");  // already a treatment
+  bool coded = false;
+  for (const auto& code : r.response.offers(0).reason_codes()) {
+    coded |= code == "LIFE_EVENT_MOVED_HOME";
+  }
+  EXPECT_TRUE(coded);
+  EXPECT_EQ(r.response.offers(1).offer_id(), "tv");
+  for (const auto& code : r.response.offers(1).reason_codes()) {
+    EXPECT_NE(code, "LIFE_EVENT_MOVED_HOME");
+  }
+}
+
 TEST(OrdinalTest, Suffixes) {
   EXPECT_EQ(Ordinal(1), "1st");
   EXPECT_EQ(Ordinal(2), "2nd");

@@ -21,6 +21,7 @@ inline constexpr double kDefaultPriorRate = 0.05;
 inline constexpr double kDefaultPriorWeight = 20;
 inline constexpr int kDefaultMaxOffers = 2;
 inline constexpr int kChannelSlots = 16;  // > largest Channel value
+inline constexpr double kDefaultTriggerWeight = 1.5;
 
 struct CompiledOffer {
   const v1::Offer* def = nullptr;  // points into Strategy::document
@@ -47,6 +48,37 @@ struct CompiledSegment {
   std::vector<CompiledTreatment> treatments;
 };
 
+struct CompiledTrigger {
+  const v1::Trigger* def = nullptr;  // points into Strategy::document
+  Rule rule;
+  std::vector<int> offers;  // indices into Strategy::offers, in order, no repeats
+  double weight = kDefaultTriggerWeight;
+
+  bool Covers(int offer) const {
+    for (int o : offers) {
+      if (o == offer) return true;
+    }
+    return false;
+  }
+};
+
+struct CompiledContextWeight {
+  const v1::ContextWeight* def = nullptr;  // points into Strategy::document
+  Rule rule;
+  uint32_t kind_mask = 0;   // bit per OfferKind value; 0 = every kind
+  std::vector<int> offers;  // indices into Strategy::offers; empty = every offer
+  double weight = 1;
+
+  bool AppliesTo(int offer, v1::OfferKind kind) const {
+    if (kind_mask != 0 && (kind_mask & (1u << kind)) == 0) return false;
+    if (offers.empty()) return true;
+    for (int o : offers) {
+      if (o == offer) return true;
+    }
+    return false;
+  }
+};
+
 struct Strategy {
   v1::Strategy document;
   std::vector<CompiledOffer> offers;
@@ -54,6 +86,8 @@ struct Strategy {
   absl::flat_hash_map<std::string, int> offer_index;  // offer id -> index into offers
   // Fallback offer indices per channel value, with the "*" list filled in where a channel has none.
   std::array<std::vector<int>, kChannelSlots> fallbacks;
+  std::vector<CompiledTrigger> triggers;
+  std::vector<CompiledContextWeight> context_weights;
   int default_max_offers = kDefaultMaxOffers;
   std::vector<v1::StrategyProblem> warnings;
 

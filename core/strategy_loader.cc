@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -18,6 +19,8 @@ namespace {
 
 constexpr size_t kMaxOffers = 10000;
 constexpr size_t kMaxSegments = 1000;
+constexpr size_t kMaxTriggers = 1000;
+constexpr size_t kMaxContextWeights = 1000;
 
 // Collects problems while walking the document.
 class Problems {
@@ -287,6 +290,115 @@ void CompileFallbacks(const v1::Strategy& doc, Strategy& s, Problems& problems) 
   }
 }
 
+// Compiles a required boolean rule at `path`; nullopt (with a located problem) when it does not.
+std::optional<Rule> CompileRequiredRule(const std::string& rule, const std::string& path,
+                                        Problems& problems) {
+  if (rule.empty()) {
+    problems.Error(path, "required");
+    return std::nullopt;
+  }
+  auto compiled = Rule::Compile(rule);
+  if (!compiled.ok()) {
+    AddRuleError(path, compiled.status().message(), problems);
+    return std::nullopt;
+  }
+  return *std::move(compiled);
+}
+
+// Resolves offer ids at `path`.offer_ids[j]; unknown and repeated ids are errors.
+std::vector<int> ResolveOffers(const google::protobuf::RepeatedPtrField<std::string>& ids,
+                               const std::string& path, const Strategy& s, Problems& problems) {
+  std::vector<int> offers;
+  for (int j = 0; j < ids.size(); ++j) {
+    const std::string jpath = absl::StrCat(path, ".offer_ids[", j, "]");
+    auto it = s.offer_index.find(ids.Get(j));
+    if (it == s.offer_index.end()) {
+      problems.Error(jpath, absl::StrCat("unknown offer \"", ids.Get(j), "\""));
+    } else if (std::find(offers.begin(), offers.end(), it->second) != offers.end()) {
+      problems.Error(jpath, absl::StrCat("offer \"", ids.Get(j), "\" listed twice"));
+    } else {
+      offers.push_back(it->second);
+    }
+  }
+  return offers;
+}
+
+void CheckWeight(double weight, const std::string& path, Problems& problems) {
+  if (!(weight > 0) || !std::isfinite(weight)) {
+    problems.Error(path, absl::StrCat("must be a finite number > 0, got ", weight));
+  }
+}
+
+bool IsReasonCodeChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+void CompileTriggers(const v1::Strategy& doc, Strategy& s, Problems& problems) {
+  if (static_cast<size_t>(doc.triggers_size()) > kMaxTriggers) {
+    problems.Error("triggers", absl::StrCat("more than ", kMaxTriggers, " triggers"));
+  }
+  absl::flat_hash_set<std::string> ids;
+  for (int i = 0; i < doc.triggers_size(); ++i) {
+    const v1::Trigger& t = doc.triggers(i);
+    const std::string path = absl::StrCat("triggers[", i, "]");
+    CheckId(t.id(), path + ".id", problems);
+    if (!t.id().empty() && !ids.insert(t.id()).second) {
+      problems.Error(path + ".id", absl::StrCat("duplicate trigger id \"", t.id(), "\""));
+    }
+    std::optional<Rule> rule = CompileRequiredRule(t.rule(), path + ".rule", problems);
+    if (t.offer_ids().empty())
+      problems.Error(path + ".offer_ids", "at least one offer is required");
+    std::vector<int> offers = ResolveOffers(t.offer_ids(), path, s, problems);
+    const double weight = t.weight() == 0 ? kDefaultTriggerWeight : t.weight();
+    CheckWeight(t.weight() == 0 ? weight : t.weight(), path + ".weight", problems);
+    if (t.reason_code().size() > 64 ||
+        !std::all_of(t.reason_code().begin(), t.reason_code().end(), IsReasonCodeChar)) {
+      problems.Error(
+          path + ".reason_code",
+          absl::StrCat("\"", t.reason_code(), "\" must be 0..64 characters of [A-Z0-9_]"));
+    }
+    if (rule)
+      s.triggers.push_back(CompiledTrigger{&t, *std::move(rule), std::move(offers), weight});
+  }
+}
+
+void CompileContextWeights(const v1::Strategy& doc, Strategy& s, Problems& problems) {
+  if (static_cast<size_t>(doc.context_weights_size()) > kMaxContextWeights) {
+    problems.Error("context_weights",
+                   absl::StrCat("more than ", kMaxContextWeights, " context weights"));
+  }
+  absl::flat_hash_set<std::string> ids;
+  for (int i = 0; i < doc.context_weights_size(); ++i) {
+    const v1::ContextWeight& w = doc.context_weights(i);
+    const std::string path = absl::StrCat("context_weights[", i, "]");
+    CheckId(w.id(), path + ".id", problems);
+    if (!w.id().empty() && !ids.insert(w.id()).second) {
+      problems.Error(path + ".id", absl::StrCat("duplicate context weight id \"", w.id(), "\""));
+    }
+    std::optional<Rule> rule = CompileRequiredRule(w.rule(), path + ".rule", problems);
+    uint32_t kind_mask = 0;
+    for (int j = 0; j < w.offer_kinds_size(); ++j) {
+      if (auto kind = ParseOfferKind(w.offer_kinds(j))) {
+        kind_mask |= 1u << *kind;
+      } else {
+        problems.Error(absl::StrCat(path, ".offer_kinds[", j, "]"),
+                       absl::StrCat("unknown kind \"", w.offer_kinds(j),
+                                    "\"; one of: ", absl::StrJoin(OfferKindNames(), ", ")));
+      }
+    }
+    std::vector<int> offers = ResolveOffers(w.offer_ids(), path, s, problems);
+    if (w.weight() == 0) {
+      problems.Error(path + ".weight", "required, a finite number > 0");
+    } else {
+      CheckWeight(w.weight(), path + ".weight", problems);
+    }
+    if (rule) {
+      s.context_weights.push_back(
+          CompiledContextWeight{&w, *std::move(rule), kind_mask, std::move(offers), w.weight()});
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status StrategyLoadResult::ToStatus() const {
@@ -329,6 +441,8 @@ StrategyLoadResult CompileStrategy(v1::Strategy document) {
   CompileOffers(doc, *s, problems);
   CompileSegments(doc, *s, problems);
   CompileFallbacks(doc, *s, problems);
+  CompileTriggers(doc, *s, problems);
+  CompileContextWeights(doc, *s, problems);
 
   StrategyLoadResult result;
   const bool failed = problems.has_errors();

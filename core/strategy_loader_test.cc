@@ -1,5 +1,6 @@
 #include "core/strategy_loader.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "core/test_util.h"
 #include "gmock/gmock.h"
@@ -153,6 +154,81 @@ TEST(StrategyLoaderTest, BadCurrencyAndMaxOffers) {
   const std::string errors = Errors(json);
   EXPECT_THAT(errors, HasSubstr("currency:"));
   EXPECT_THAT(errors, HasSubstr("default_max_offers: must be 1..20"));
+}
+
+// kSmallStrategy with `extra` (e.g. a "triggers" member) inserted before "fallbacks".
+std::string WithExtra(absl::string_view extra) {
+  return Edit(R"("fallbacks": [)", absl::StrCat(extra, R"(, "fallbacks": [)"));
+}
+
+TEST(StrategyLoaderTest, CompilesTriggersAndContextWeights) {
+  StrategyLoadResult r = LoadStrategy(WithExtra(R"j(
+    "triggers": [{"id": "moved", "rule": "trigger(\"moved_home\")", "offer_ids": ["tv", "bb"],
+                  "reason_code": "LIFE_EVENT_MOVED_HOME"}],
+    "context_weights": [{"id": "cancel", "rule": "call_reason == \"cancel\"",
+                         "offer_kinds": ["retention", "service"], "offer_ids": ["loyal"],
+                         "weight": 2}])j"));
+  ASSERT_TRUE(r.ok()) << FormatProblems(r.problems, false);
+  const Strategy& s = *r.strategy;
+  ASSERT_EQ(s.triggers.size(), 1u);
+  EXPECT_EQ(s.triggers[0].offers, (std::vector<int>{1, 2}));
+  EXPECT_DOUBLE_EQ(s.triggers[0].weight, kDefaultTriggerWeight);
+  EXPECT_EQ(s.triggers[0].rule.source(), "trigger(\"moved_home\")");
+  ASSERT_EQ(s.context_weights.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.context_weights[0].weight, 2);
+  EXPECT_TRUE(s.context_weights[0].AppliesTo(3, v1::OFFER_KIND_RETENTION));
+  EXPECT_FALSE(s.context_weights[0].AppliesTo(4, v1::OFFER_KIND_SERVICE));     // id not listed
+  EXPECT_FALSE(s.context_weights[0].AppliesTo(3, v1::OFFER_KIND_CROSS_SELL));  // kind not listed
+}
+
+TEST(StrategyLoaderTest, TriggerAndContextWeightErrorsAreLocated) {
+  struct Case {
+    std::string extra;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {R"j("triggers": [{"id": "a", "rule": "true", "offer_ids": ["tv"]},
+                       {"id": "a", "rule": "true", "offer_ids": ["tv"]}])j",
+       R"j(triggers[1].id: duplicate trigger id "a")j"},
+      {R"j("triggers": [{"id": "A!", "rule": "true", "offer_ids": ["tv"]}])j",
+       "triggers[0].id: \"A!\" must be 1..64 characters"},
+      {R"j("triggers": [{"id": "a", "offer_ids": ["tv"]}])j", "triggers[0].rule: required"},
+      {R"j("triggers": [{"id": "a", "rule": "trigger(\"x\") &&", "offer_ids": ["tv"]}])j",
+       "triggers[0].rule:1:"},
+      {R"j("triggers": [{"id": "a", "rule": "tenure_days", "offer_ids": ["tv"]}])j",
+       "triggers[0].rule:1:1"},
+      {R"j("triggers": [{"id": "a", "rule": "true"}])j",
+       "triggers[0].offer_ids: at least one offer is required"},
+      {R"j("triggers": [{"id": "a", "rule": "true", "offer_ids": ["tv", "nope"]}])j",
+       R"j(triggers[0].offer_ids[1]: unknown offer "nope")j"},
+      {R"j("triggers": [{"id": "a", "rule": "true", "offer_ids": ["tv", "tv"]}])j",
+       R"j(triggers[0].offer_ids[1]: offer "tv" listed twice)j"},
+      {R"j("triggers": [{"id": "a", "rule": "true", "offer_ids": ["tv"], "weight": -1}])j",
+       "triggers[0].weight: must be a finite number > 0, got -1"},
+      {R"j("triggers": [{"id": "a", "rule": "true", "offer_ids": ["tv"], "weight": "Infinity"}])j",
+       "triggers[0].weight: must be a finite number > 0"},
+      {R"j("triggers": [{"id": "a", "rule": "true", "offer_ids": ["tv"], "reason_code": "moved"}])j",
+       "triggers[0].reason_code: \"moved\" must be 0..64 characters of [A-Z0-9_]"},
+      {R"j("context_weights": [{"id": "w", "rule": "true", "weight": 2},
+                              {"id": "w", "rule": "true", "weight": 2}])j",
+       R"j(context_weights[1].id: duplicate context weight id "w")j"},
+      {R"j("context_weights": [{"id": "w", "rule": "call_reason ==", "weight": 2}])j",
+       "context_weights[0].rule:1:"},
+      {R"j("context_weights": [{"id": "w", "rule": "true", "offer_kinds": ["gift"], "weight": 2}])j",
+       R"j(context_weights[0].offer_kinds[0]: unknown kind "gift"; one of:)j"},
+      {R"j("context_weights": [{"id": "w", "rule": "true", "offer_ids": ["nope"], "weight": 2}])j",
+       R"j(context_weights[0].offer_ids[0]: unknown offer "nope")j"},
+      {R"j("context_weights": [{"id": "w", "rule": "true"}])j",
+       "context_weights[0].weight: required, a finite number > 0"},
+      {R"j("context_weights": [{"id": "w", "rule": "true", "weight": -0.5}])j",
+       "context_weights[0].weight: must be a finite number > 0, got -0.5"},
+      {R"j("context_weights": [{"id": "w", "rule": "true", "weight": 2, "kinds": []}])j",
+       R"j(unknown field "kinds")j"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.extra);
+    EXPECT_THAT(Errors(WithExtra(c.extra)), HasSubstr(c.error));
+  }
 }
 
 }  // namespace
