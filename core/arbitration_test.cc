@@ -14,11 +14,7 @@ class ArbitrationTest : public ::testing::Test {
  protected:
   void SetUp() override { strategy_ = testing::MustLoad(testing::kSmallStrategy); }
 
-  void Hold(std::string product) {
-    auto* h = profile_.add_holdings();
-    h->set_product(std::move(product));
-    ToProto(kT0, h->mutable_since());
-  }
+  void Hold(std::string product) { testing::Hold(profile_, std::move(product)); }
 
   // Offer ids chosen for segment `segment` on `channel`.
   std::vector<std::string> Chosen(int segment, v1::Channel channel, int max_offers = 5,

@@ -17,11 +17,7 @@ class ExplainTest : public ::testing::Test {
  protected:
   void SetUp() override { strategy_ = testing::MustLoad(testing::kSmallStrategy); }
 
-  void Hold(std::string product) {
-    auto* h = profile_.add_holdings();
-    h->set_product(std::move(product));
-    ToProto(kT0, h->mutable_since());
-  }
+  void Hold(std::string product) { testing::Hold(profile_, std::move(product)); }
 
   // Arbitrates segment `segment` on `channel` and explains the result.
   std::vector<v1::CandidateExplanation> Explain(int segment, v1::Channel channel,

@@ -36,6 +36,13 @@ inline v1::Event Purchase(std::string id, std::string product, double amount, do
   return e;
 }
 
+// Makes `profile` hold `product` since `since`.
+inline void Hold(v1::Profile& profile, std::string product, absl::Time since = kT0) {
+  auto* h = profile.add_holdings();
+  h->set_product(std::move(product));
+  ToProto(since, h->mutable_since());
+}
+
 inline v1::DecideRequest Request(std::string customer, v1::Event event) {
   v1::DecideRequest r;
   r.mutable_customer()->set_customer_id(std::move(customer));

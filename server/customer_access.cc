@@ -60,11 +60,7 @@ absl::StatusOr<bool> CustomerAccess::IsSuppressed(const v1::SourceIdentity& iden
   return store_.IsSuppressed(*hash);
 }
 
-std::string CustomerAccess::NewCustomerId() {
-  // A decision-id suffix is unique per process and random per process; reuse it for customers.
-  const std::string id = ids_.NextDecisionId(absl::UnixEpoch());
-  return absl::StrCat("c-", id.substr(id.size() - 16));
-}
+std::string CustomerAccess::NewCustomerId() { return ids_.NextCustomerId(); }
 
 CustomerLocks::CustomerLocks(const storage::StripedMutex& locks,
                              const std::vector<std::string>& ids) {

@@ -22,10 +22,20 @@ uint64_t RandomKey() {
 
 IdGenerator::IdGenerator() : key_(RandomKey()) {}
 
-std::string IdGenerator::NextDecisionId(absl::Time now) {
+uint64_t IdGenerator::NextSuffix() {
   const uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed);
   // key_ * odd constant + n stays a bijection of n before mixing.
-  const uint64_t suffix = SplitMix64(key_ * 0xd1342543de82ef95ULL + n);
+  return SplitMix64(key_ * 0xd1342543de82ef95ULL + n);
+}
+
+std::string IdGenerator::NextCustomerId() {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "c-%016llx", static_cast<unsigned long long>(NextSuffix()));
+  return buf;
+}
+
+std::string IdGenerator::NextDecisionId(absl::Time now) {
+  const uint64_t suffix = NextSuffix();
   const auto ms = static_cast<unsigned long long>(absl::ToUnixMillis(now));
   char buf[40];
   std::snprintf(buf, sizeof(buf), "d-%012llx%016llx", ms & 0xffffffffffffULL,

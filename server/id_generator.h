@@ -23,8 +23,12 @@ class IdGenerator {
   explicit IdGenerator(uint64_t key) : key_(key) {}
 
   std::string NextDecisionId(absl::Time now);
+  // "c-" + 16 hex digits from the same unique sequence.
+  std::string NextCustomerId();
 
  private:
+  uint64_t NextSuffix();
+
   const uint64_t key_;
   std::atomic<uint64_t> counter_{0};
 };

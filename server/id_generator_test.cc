@@ -37,6 +37,16 @@ TEST(IdGeneratorTest, IdsAreUniqueAndSortByTime) {
 namespace nbo::server {
 namespace {
 
+TEST(IdGeneratorTest, CustomerIdsShareTheUniqueSequence) {
+  IdGenerator ids(5);
+  const std::string customer = ids.NextCustomerId();
+  ASSERT_EQ(customer.size(), 2u + 16);
+  EXPECT_EQ(customer.substr(0, 2), "c-");
+  EXPECT_NE(ids.NextCustomerId(), customer);
+  // Decision and customer ids draw from one counter: never the same suffix twice.
+  EXPECT_NE(ids.NextDecisionId(kT0).substr(14), ids.NextCustomerId().substr(2));
+}
+
 TEST(IdGeneratorTest, SameKeyGivesSameIds) {
   IdGenerator a(42), b(42);
   EXPECT_EQ(a.NextDecisionId(kT0), b.NextDecisionId(kT0));
