@@ -494,6 +494,10 @@ bool MarketingAllowed(const v1::Profile& profile, v1::Channel channel) {
   return true;
 }
 
+// ignored_streak counts the IGNORED outcomes since the last ACCEPTED or DECLINED one: IGNORED adds
+// one, ACCEPTED and DECLINED reset it to 0, PRESENTED leaves it. Exact when outcomes arrive in time
+// order; an IGNORED older than the last ACCEPTED/DECLINED is counted in `ignored` but not in the
+// streak.
 void RecordContact(v1::Profile& profile, absl::string_view offer_id, v1::Outcome outcome,
                    absl::Time at) {
   if (outcome == v1::OUTCOME_UNSPECIFIED || !v1::Outcome_IsValid(outcome)) return;
@@ -516,15 +520,23 @@ void RecordContact(v1::Profile& profile, absl::string_view offer_id, v1::Outcome
     case v1::OUTCOME_ACCEPTED:
       contact->set_accepted(contact->accepted() + 1);
       SetMax(contact->mutable_last_accepted(), at);
+      contact->set_ignored_streak(0);
       break;
     case v1::OUTCOME_DECLINED:
       contact->set_declined(contact->declined() + 1);
       SetMax(contact->mutable_last_declined(), at);
+      contact->set_ignored_streak(0);
       break;
-    case v1::OUTCOME_IGNORED:
+    case v1::OUTCOME_IGNORED: {
       contact->set_ignored(contact->ignored() + 1);
       SetMax(contact->mutable_last_ignored(), at);
+      // An ignore older than the last answer (a late delivery) is not "since" it.
+      const bool after_last_answer =
+          (!contact->has_last_accepted() || at >= FromProto(contact->last_accepted())) &&
+          (!contact->has_last_declined() || at >= FromProto(contact->last_declined()));
+      if (after_last_answer) contact->set_ignored_streak(contact->ignored_streak() + 1);
       break;
+    }
     default:
       break;
   }

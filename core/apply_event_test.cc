@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -607,6 +608,53 @@ TEST(ContactTest, CountsOutcomesPerOffer) {
   EXPECT_EQ(tv.ignored(), 1);
   EXPECT_EQ(FromProto(tv.last_accepted()), kT0);
   EXPECT_EQ(FromProto(tv.last_ignored()), kT0 + kDay);
+}
+
+struct IgnoredStreakCase {
+  std::string name;
+  std::vector<std::pair<v1::Outcome, absl::Duration>> outcomes;  // outcome at kT0 + offset
+  int64_t streak;
+};
+
+TEST(ContactTest, IgnoredStreakCountsIgnoresSinceTheLastAnswer) {
+  constexpr v1::Outcome kP = v1::OUTCOME_PRESENTED;
+  constexpr v1::Outcome kA = v1::OUTCOME_ACCEPTED;
+  constexpr v1::Outcome kD = v1::OUTCOME_DECLINED;
+  constexpr v1::Outcome kI = v1::OUTCOME_IGNORED;
+  const std::vector<IgnoredStreakCase> cases = {
+      {"none", {}, 0},
+      {"one ignore", {{kI, kDay}}, 1},
+      {"three ignores", {{kI, kDay}, {kI, 2 * kDay}, {kI, 3 * kDay}}, 3},
+      {"presented leaves it", {{kI, kDay}, {kP, 2 * kDay}, {kI, 3 * kDay}, {kP, 4 * kDay}}, 2},
+      {"accepted resets", {{kI, kDay}, {kI, 2 * kDay}, {kA, 3 * kDay}}, 0},
+      {"declined resets", {{kI, kDay}, {kD, 2 * kDay}}, 0},
+      {"counts again after a reset", {{kI, kDay}, {kD, 2 * kDay}, {kI, 3 * kDay}}, 1},
+      {"accepted then ignores", {{kA, kDay}, {kI, 2 * kDay}, {kI, 3 * kDay}}, 2},
+      {"unspecified changes nothing", {{kI, kDay}, {v1::OUTCOME_UNSPECIFIED, 2 * kDay}}, 1},
+      {"late ignore before the last answer", {{kD, 2 * kDay}, {kI, kDay}}, 0},
+      {"ignore at the same time as the answer counts", {{kA, kDay}, {kI, kDay}}, 1},
+  };
+  for (const IgnoredStreakCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    v1::Profile p;
+    RecordContact(p, "tv", v1::OUTCOME_PRESENTED, kT0);
+    for (const auto& [outcome, offset] : c.outcomes) RecordContact(p, "tv", outcome, kT0 + offset);
+    ASSERT_EQ(p.contacts_size(), 1);
+    EXPECT_EQ(p.contacts(0).ignored_streak(), c.streak);
+  }
+}
+
+TEST(ContactTest, IgnoredStreakIsPerOffer) {
+  v1::Profile p;
+  RecordContact(p, "tv", v1::OUTCOME_IGNORED, kT0);
+  RecordContact(p, "tv", v1::OUTCOME_IGNORED, kT0 + kDay);
+  RecordContact(p, "fibre", v1::OUTCOME_IGNORED, kT0);
+  RecordContact(p, "fibre", v1::OUTCOME_ACCEPTED, kT0 + kDay);
+  ASSERT_EQ(p.contacts_size(), 2);
+  EXPECT_EQ(p.contacts(0).ignored_streak(), 2);
+  EXPECT_EQ(p.contacts(0).ignored(), 2);
+  EXPECT_EQ(p.contacts(1).ignored_streak(), 0);
+  EXPECT_EQ(p.contacts(1).ignored(), 1);
 }
 
 // --- Segment history (RecordSegment, core/segmentation.cc) ---

@@ -1,6 +1,7 @@
 #include "core/arbitration.h"
 
 #include <algorithm>
+#include <climits>
 
 #include "core/apply_event.h"
 
@@ -14,11 +15,30 @@ bool Holds(const v1::Profile& profile, absl::string_view product) {
   return false;
 }
 
-DropReason Filter(const CompiledOffer& offer, const DecisionInputs& in) {
+bool AllowedIn(const v1::Offer& offer, absl::string_view placement) {
+  if (offer.placements().empty()) return true;
+  return std::find(offer.placements().begin(), offer.placements().end(), placement) !=
+         offer.placements().end();
+}
+
+// What is the same for every candidate of one decision.
+struct DecisionScope {
+  const Strategy& strategy;
+  const DecisionInputs& in;
+  BudgetGate& budgets;
+  bool marketing_allowed;   // consent
+  int marketing_allowance;  // contact caps: marketing offers this decision may still answer
+};
+
+// The fit filters, then the contact policy, in the documented order. Budgets come after scoring.
+DropReason Filter(const DecisionScope& scope, const CompiledOffer& offer) {
+  const DecisionInputs& in = scope.in;
   const v1::Offer& def = *offer.def;
   if (!offer.AllowedOn(in.event.channel())) return DropReason::kChannel;
+  if (!AllowedIn(def, in.placement)) return DropReason::kPlacement;
+  if (in.now < offer.valid_from || in.now >= offer.valid_until) return DropReason::kValidity;
   // Consent never has an exception for marketing; SERVICE offers help with the customer's issue.
-  if (offer.kind != v1::OFFER_KIND_SERVICE && !MarketingAllowed(in.profile, in.event.channel())) {
+  if (offer.kind != v1::OFFER_KIND_SERVICE && !scope.marketing_allowed) {
     return DropReason::kNoConsent;
   }
   if (!def.product().empty() && Holds(in.profile, def.product())) return DropReason::kAlreadyHeld;
@@ -31,37 +51,40 @@ DropReason Filter(const CompiledOffer& offer, const DecisionInputs& in) {
     if (Holds(in.profile, p)) return DropReason::kExcludedHolding;
   }
   if (offer.eligibility && !offer.eligibility->Matches(in)) return DropReason::kNotEligible;
+  if (offer.marketing()) {
+    if (DropReason r = CheckContactHistory(scope.strategy, offer, in.profile, in.now);
+        r != DropReason::kNone) {
+      return r;
+    }
+    if (scope.marketing_allowance <= 0) return DropReason::kContactCap;
+  }
   return DropReason::kNone;
 }
 
-// The triggers and context weights whose rules hold for this decision (indices, strategy order).
-struct ActiveContext {
-  std::vector<int> triggers;
-  std::vector<int> weights;
-};
-
-ActiveContext FindActiveContext(const Strategy& strategy, const DecisionInputs& in) {
-  ActiveContext active;
+void FindActiveContext(const Strategy& strategy, const DecisionInputs& in,
+                       ArbitrationResult& result) {
   for (size_t i = 0; i < strategy.triggers.size(); ++i) {
-    if (strategy.triggers[i].rule.Matches(in)) active.triggers.push_back(static_cast<int>(i));
+    if (strategy.triggers[i].rule.Matches(in))
+      result.active_triggers.push_back(static_cast<int>(i));
   }
   for (size_t i = 0; i < strategy.context_weights.size(); ++i) {
-    if (strategy.context_weights[i].rule.Matches(in)) active.weights.push_back(static_cast<int>(i));
+    if (strategy.context_weights[i].rule.Matches(in)) {
+      result.active_context_weights.push_back(static_cast<int>(i));
+    }
   }
-  return active;
 }
 
 // Fills `c.factors` and `c.parts.context` from the active triggers and context weights.
-void ApplyContext(const Strategy& strategy, const ActiveContext& active, Candidate& c) {
+void ApplyContext(const Strategy& strategy, const ArbitrationResult& active, Candidate& c) {
   const CompiledOffer& offer = strategy.offers[c.offer];
   double context = 1;
-  for (int t : active.triggers) {
+  for (int t : active.active_triggers) {
     const CompiledTrigger& trigger = strategy.triggers[t];
     if (!trigger.Covers(c.offer)) continue;
     c.factors.push_back(ContextFactor{trigger.weight, t, -1});
     context *= trigger.weight;
   }
-  for (int w : active.weights) {
+  for (int w : active.active_context_weights) {
     const CompiledContextWeight& weight = strategy.context_weights[w];
     if (!weight.AppliesTo(c.offer, offer.kind)) continue;
     c.factors.push_back(ContextFactor{weight.weight, -1, w});
@@ -70,67 +93,73 @@ void ApplyContext(const Strategy& strategy, const ActiveContext& active, Candida
   c.parts.set_context(context);
 }
 
-// Fills `result` from candidates (offer, weight and source set); returns the number that
-// survived the filters.
-int Rank(const Strategy& strategy, std::vector<Candidate> candidates, const ActiveContext& active,
-         const DecisionInputs& in, int max_offers, ArbitrationResult& result) {
-  result.candidates.clear();
-  result.chosen.clear();
+bool IsBudgetDrop(DropReason r) {
+  return r == DropReason::kBudget || r == DropReason::kPacing || r == DropReason::kCapacity;
+}
+
+// Filters, scores and chooses `candidates` (offer, weight and source set), appending them to
+// `result.candidates` and the chosen to `result.chosen`. Returns the number chosen; sets
+// `budget_drop` when a candidate that passed every other filter was stopped by a budget.
+int Rank(const DecisionScope& scope, std::vector<Candidate> candidates, int max_offers,
+         ArbitrationResult& result, bool& budget_drop) {
+  const Strategy& strategy = scope.strategy;
+  const size_t first = result.candidates.size();
   std::vector<int> kept;
   for (Candidate& c : candidates) {
-    const int offer_index = c.offer;
-    const double weight = c.weight;
-    const CompiledOffer& offer = strategy.offers[offer_index];
-    for (const Candidate& earlier : result.candidates) {
-      if (earlier.offer == offer_index) c.dropped = DropReason::kDuplicate;
+    const CompiledOffer& offer = strategy.offers[c.offer];
+    for (size_t i = first; i < result.candidates.size(); ++i) {
+      if (result.candidates[i].offer == c.offer) c.dropped = DropReason::kDuplicate;
     }
-    if (c.dropped == DropReason::kNone) c.dropped = Filter(offer, in);
+    if (c.dropped == DropReason::kNone) c.dropped = Filter(scope, offer);
+    double pacing = 1;
+    if (c.dropped == DropReason::kNone) {
+      const BudgetCheck check = CheckBudgets(strategy, c.offer, scope.in.event.channel(),
+                                             scope.in.now, scope.budgets, &result.budgets);
+      c.dropped = check.dropped;
+      pacing = check.pacing;
+      budget_drop |= IsBudgetDrop(c.dropped);
+    }
     c.parts.set_propensity(offer.prior_rate);
-    c.parts.set_value(offer.def->margin());
-    c.parts.set_weight(weight);
-    ApplyContext(strategy, active, c);
-    c.score = c.parts.propensity() * c.parts.value() * c.parts.weight() * c.parts.context();
+    c.parts.set_value(offer.value);
+    c.parts.set_weight(c.weight);
+    c.parts.set_pacing(pacing);
+    ApplyContext(strategy, result, c);
+    c.score = c.parts.propensity() * c.parts.value() * c.parts.weight() * c.parts.context() *
+              c.parts.pacing();
     if (c.dropped == DropReason::kNone) kept.push_back(static_cast<int>(result.candidates.size()));
     result.candidates.push_back(std::move(c));
   }
   std::stable_sort(kept.begin(), kept.end(), [&](int a, int b) {
     return result.candidates[a].score > result.candidates[b].score;
   });
-  for (size_t i = 0; i < kept.size(); ++i) {
-    if (static_cast<int>(i) < max_offers) {
-      result.chosen.push_back(kept[i]);
-    } else {
-      result.candidates[kept[i]].dropped = DropReason::kRankedOut;
+  int chosen = 0;
+  int marketing = 0;
+  for (int k : kept) {
+    Candidate& c = result.candidates[k];
+    const CompiledOffer& offer = strategy.offers[c.offer];
+    if (chosen >= max_offers) {
+      c.dropped = DropReason::kRankedOut;
+      continue;
     }
+    if (offer.marketing() && marketing >= scope.marketing_allowance) {
+      c.dropped = DropReason::kContactCap;
+      continue;
+    }
+    // Charged best first, so a budget that runs out mid-decision passes to the next best.
+    c.dropped =
+        ChargeDecision(strategy, c.offer, scope.in.event.channel(), scope.in.now, scope.budgets);
+    if (c.dropped != DropReason::kNone) {
+      budget_drop = true;
+      continue;
+    }
+    result.chosen.push_back(k);
+    ++chosen;
+    marketing += offer.marketing();
   }
-  return static_cast<int>(kept.size());
+  return chosen;
 }
 
 }  // namespace
-
-absl::string_view DropReasonName(DropReason reason) {
-  switch (reason) {
-    case DropReason::kNone:
-      return "kept";
-    case DropReason::kAlreadyHeld:
-      return "already_held";
-    case DropReason::kMissingBase:
-      return "missing_base_product";
-    case DropReason::kExcludedHolding:
-      return "excluded_holding";
-    case DropReason::kChannel:
-      return "channel";
-    case DropReason::kNotEligible:
-      return "not_eligible";
-    case DropReason::kNoConsent:
-      return "no_consent";
-    case DropReason::kDuplicate:
-      return "duplicate";
-    case DropReason::kRankedOut:
-      return "ranked_out";
-  }
-  return "unknown";
-}
 
 absl::string_view CandidateSourceName(CandidateSource source) {
   switch (source) {
@@ -144,50 +173,59 @@ absl::string_view CandidateSourceName(CandidateSource source) {
   return "unknown";
 }
 
-ArbitrationResult Arbitrate(const Strategy& strategy, const CompiledSegment& segment,
-                            const DecisionInputs& in, int max_offers) {
+ArbitrationResult Arbitrate(const Strategy& strategy,
+                            const std::vector<CompiledTreatment>& treatments,
+                            const DecisionInputs& in, const ArbitrationOptions& options) {
   ArbitrationResult result;
-  const ActiveContext active = FindActiveContext(strategy, in);
-  std::vector<Candidate> candidates;
-  candidates.reserve(segment.treatments.size());
-  for (const auto& t : segment.treatments) {
-    Candidate& c = candidates.emplace_back();
-    c.offer = t.offer;
-    c.weight = t.weight;
-  }
-  // Trigger offers join once; an offer already a candidate only gets the trigger's context boost.
-  for (int t : active.triggers) {
-    for (int offer : strategy.triggers[t].offers) {
-      if (std::any_of(candidates.begin(), candidates.end(),
-                      [&](const Candidate& c) { return c.offer == offer; })) {
-        continue;
+  LocalBudgetGate local;
+  const v1::Channel channel = in.event.channel();
+  const DecisionScope scope{
+      strategy, in, options.budgets != nullptr ? *options.budgets : local,
+      MarketingAllowed(in.profile, channel),
+      MarketingAllowance(strategy.contact_policy, in.profile, channel, in.now)};
+  FindActiveContext(strategy, in, result);
+  bool budget_drop = false;
+  if (!options.fallback_only) {
+    std::vector<Candidate> candidates;
+    candidates.reserve(treatments.size());
+    for (const auto& t : treatments) {
+      Candidate& c = candidates.emplace_back();
+      c.offer = t.offer;
+      c.weight = t.weight;
+    }
+    // Trigger offers join once; an offer already a candidate only gets the trigger's boost.
+    for (int t : result.active_triggers) {
+      for (int offer : strategy.triggers[t].offers) {
+        if (std::any_of(candidates.begin(), candidates.end(),
+                        [&](const Candidate& c) { return c.offer == offer; })) {
+          continue;
+        }
+        Candidate& c = candidates.emplace_back();
+        c.offer = offer;
+        c.source = CandidateSource::kTrigger;
+        c.trigger = t;
       }
-      Candidate& c = candidates.emplace_back();
-      c.offer = offer;
-      c.source = CandidateSource::kTrigger;
-      c.trigger = t;
+    }
+    if (Rank(scope, std::move(candidates), options.max_offers, result, budget_drop) > 0) {
+      return result;
     }
   }
-  if (Rank(strategy, std::move(candidates), active, in, max_offers, result) > 0) return result;
 
-  candidates.clear();
-  const int channel = in.event.channel();
-  if (channel >= 0 && channel < kChannelSlots) {
-    for (int offer : strategy.fallbacks[channel]) {
-      Candidate& c = candidates.emplace_back();
-      c.offer = offer;
-      c.source = CandidateSource::kFallback;
-    }
+  // The fallback list is ranked on its own (duplicates only within it); the treatments' candidates
+  // stay in front with their drop reasons, for explanations.
+  std::vector<Candidate> candidates;
+  for (int offer : strategy.FallbacksFor(channel, in.placement)) {
+    Candidate& c = candidates.emplace_back();
+    c.offer = offer;
+    c.source = CandidateSource::kFallback;
   }
-  ArbitrationResult fallback;
-  Rank(strategy, std::move(candidates), active, in, max_offers, fallback);
-  // Keep the segment's candidates (with their drop reasons) for explanations.
-  fallback.candidates.insert(fallback.candidates.begin(), result.candidates.begin(),
-                             result.candidates.end());
-  for (int& i : fallback.chosen) i += static_cast<int>(result.candidates.size());
-  fallback.fallback = true;
-  fallback.fallback_cause = "no_eligible_offer";
-  return fallback;
+  bool fallback_budget_drop = false;
+  Rank(scope, std::move(candidates), options.max_offers, result, fallback_budget_drop);
+  result.fallback = true;
+  result.fallback_cause = options.fallback_only ? "latency_budget"
+                          : budget_drop         ? "budget_exhausted"
+                                                : "no_eligible_offer";
+  return result;
 }
 
 }  // namespace nbo::core

@@ -6,25 +6,13 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "core/budget.h"
+#include "core/offer_policy.h"
 #include "core/rule.h"
 #include "core/strategy.h"
 #include "nbo/v1/decision.pb.h"
 
 namespace nbo::core {
-
-// Why a candidate was not offered.
-enum class DropReason {
-  kNone = 0,         // kept
-  kAlreadyHeld,      // the customer holds the offer's product
-  kMissingBase,      // upsell: none of requires_any is held
-  kExcludedHolding,  // a product in excludes is held
-  kChannel,          // not allowed on this channel
-  kNotEligible,      // the eligibility rule is false
-  kNoConsent,        // a marketing offer, and the customer opted out of marketing here
-  kDuplicate,        // the same offer appears earlier in the candidate list
-  kRankedOut,        // eligible, but max_offers better offers won
-};
-absl::string_view DropReasonName(DropReason reason);
 
 // Where a candidate came from.
 enum class CandidateSource { kSegment, kTrigger, kFallback };
@@ -51,21 +39,49 @@ struct Candidate {
 };
 
 struct ArbitrationResult {
-  // Every candidate considered: the segment's treatments, the active triggers' offers not already
-  // among them, then (when it fell back) the fallback list.
+  // Every candidate considered: the treatments, the active triggers' offers not already among
+  // them, then (when it fell back) the fallback list.
   std::vector<Candidate> candidates;
   std::vector<int> chosen;  // indices into candidates, best first
   bool fallback = false;
-  absl::string_view fallback_cause;  // "no_eligible_offer" when fallback
+  // Why it fell back: "no_eligible_offer", "budget_exhausted" (a candidate was eligible but out of
+  // budget, pacing or capacity) or "latency_budget" (asked for the fallback path only).
+  absl::string_view fallback_cause;
+  std::vector<int> active_triggers;         // indices into Strategy::triggers whose rule held
+  std::vector<int> active_context_weights;  // indices into Strategy::context_weights
+  // The budgets and capacities of the candidates that passed the other filters, as checked.
+  std::vector<v1::BudgetState> budgets;
 };
 
-// Filters, scores and ranks the treatments of `segment` plus the offers of the triggers whose rule
-// holds, for `channel`; when none survives, does the same for the channel's fallback list and
-// marks the result as fallback. score = propensity x value x weight x context, where context is
-// the product of the weights of the matching active triggers and context weights. At most
-// `max_offers` chosen. Ties in score keep candidate order. Pure and thread-safe.
-ArbitrationResult Arbitrate(const Strategy& strategy, const CompiledSegment& segment,
-                            const DecisionInputs& in, int max_offers);
+struct ArbitrationOptions {
+  int max_offers = kDefaultMaxOffers;
+  // Counters of budgets and capacities, charged for the chosen offers. Null: a fresh local gate
+  // (every counter at 0), as in a what-if.
+  BudgetGate* budgets = nullptr;
+  // Skip the treatments and answer from the fallback list ("latency_budget").
+  bool fallback_only = false;
+};
+
+// Filters, scores and ranks `treatments` plus the offers of the triggers whose rule holds, for the
+// event's channel and the placement; when none survives, does the same for the channel's (and
+// placement's) fallback list and marks the result as fallback.
+// Filters, in order: channel, placement, validity, consent, holdings, eligibility, the contact
+// policy (marketing offers), budgets / pacing / capacities.
+// score = propensity x value x weight x context x pacing; ties keep candidate order. Chosen
+// offers are charged to their decision budgets and capacities through options.budgets, best
+// first, at most options.max_offers, and at most the contact policy's allowance of marketing
+// offers. Pure but for the budget gate; thread-safe when the gate is.
+ArbitrationResult Arbitrate(const Strategy& strategy,
+                            const std::vector<CompiledTreatment>& treatments,
+                            const DecisionInputs& in, const ArbitrationOptions& options);
+
+// The segment's own treatments, at most `max_offers`, budgets from a fresh local gate.
+inline ArbitrationResult Arbitrate(const Strategy& strategy, const CompiledSegment& segment,
+                                   const DecisionInputs& in, int max_offers) {
+  ArbitrationOptions options;
+  options.max_offers = max_offers;
+  return Arbitrate(strategy, segment.treatments, in, options);
+}
 
 }  // namespace nbo::core
 

@@ -44,7 +44,7 @@ void AddReasonCodes(const Strategy& strategy, const Candidate& c, v1::RankedOffe
 
 DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& request,
                             const Strategy& strategy, absl::Time now,
-                            const ProfileSettings& settings) {
+                            const ProfileSettings& settings, const DecisionOptions& options) {
   const v1::Event& event = request.event();
   ApplyEvent(profile, event, now, settings);
 
@@ -61,17 +61,41 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   const int segment_index = AssignSegment(strategy, in);
   const CompiledSegment& segment = strategy.segments[segment_index];
   result.segment_changed = RecordSegment(profile, strategy, segment_index, now, settings);
+  const CompiledMicroSegment* micro = nullptr;
+  if (!strategy.dimensions.empty()) {
+    const std::vector<int> levels = AssignLevels(strategy, in);
+    for (size_t d = 0; d < levels.size(); ++d) {
+      if (levels[d] < 0) continue;
+      const v1::Dimension& dim = *strategy.dimensions[d].def;
+      result.dimension_levels.push_back(absl::StrCat(dim.id(), "=", dim.levels(levels[d]).id()));
+    }
+    if (const int m = AssignMicroSegment(segment, levels); m >= 0) {
+      micro = &segment.micro_segments[m];
+    }
+  }
 
-  const int max_offers =
+  ArbitrationOptions arbitration;
+  arbitration.max_offers =
       request.max_offers() > 0 ? request.max_offers() : strategy.default_max_offers;
-  result.arbitration = Arbitrate(strategy, segment, in, max_offers);
+  arbitration.budgets = options.budgets;
+  arbitration.fallback_only = options.fallback_only;
+  result.arbitration = Arbitrate(
+      strategy, micro != nullptr ? micro->treatments : segment.treatments, in, arbitration);
   result.explanations = ExplainCandidates(strategy, result.arbitration, profile, event.channel());
   result.segment_rule = segment.def->rule();
+  {
+    std::vector<int> answered;
+    for (int chosen : result.arbitration.chosen) {
+      answered.push_back(result.arbitration.candidates[chosen].offer);
+    }
+    LogContacts(strategy, answered, event.channel(), now, profile);
+  }
 
   v1::DecideResponse& r = result.response;
   r.set_customer_id(profile.customer_id());
   r.set_segment_id(segment.def->id());
   r.set_segment_name(segment.def->name());
+  if (micro != nullptr) r.set_micro_segment_id(micro->def->id());
   r.set_strategy_version(strategy.document.version());
   r.set_fallback(result.arbitration.fallback);
   r.set_fallback_cause(std::string(result.arbitration.fallback_cause));

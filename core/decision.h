@@ -15,6 +15,14 @@
 
 namespace nbo::core {
 
+struct DecisionOptions {
+  // Budget and capacity counters, charged for the chosen offers. Null: a fresh local gate.
+  BudgetGate* budgets = nullptr;
+  // Apply the event and assign the segment, but answer from the fallback list (the request's
+  // latency budget is nearly spent): fallback_cause "latency_budget".
+  bool fallback_only = false;
+};
+
 struct DecisionResult {
   // The answer, complete but for decision_id (the caller mints ids).
   v1::DecideResponse response;
@@ -25,15 +33,18 @@ struct DecisionResult {
   std::string segment_rule;  // the rule source of the segment that matched
   bool segment_changed = false;
   std::string previous_segment_id;  // "" for a customer's first decision
+  // The customer's dimension levels, "dimension=level" in dimension order (none: omitted).
+  std::vector<std::string> dimension_levels;
 };
 
 // Applies `request.event` to `profile` (whose customer_id the caller has set) and decides the
 // offers under `strategy` at `now`. `settings` tune the profile aggregates (ApplyEvent) and the
-// segment history (RecordSegment).
+// segment history (RecordSegment). The marketing offers answered join the profile's contact log.
 // REQUIRES: `request` passed ValidateDecideRequest.
 DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& request,
                             const Strategy& strategy, absl::Time now,
-                            const ProfileSettings& settings = DefaultProfileSettings());
+                            const ProfileSettings& settings = DefaultProfileSettings(),
+                            const DecisionOptions& options = {});
 
 }  // namespace nbo::core
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "core/names.h"
 
 namespace nbo::core {
@@ -59,10 +60,12 @@ std::string TriggerSource(const Strategy& strategy, const Candidate& c) {
 }
 
 std::string ChosenSentence(const Strategy& strategy, const Candidate& c, int rank) {
-  return absl::StrCat("Chosen (rank ", rank, "): score ", Fixed2(c.score), " = propensity ",
-                      Rate(c.parts.propensity()), " x value ", Fixed2(c.parts.value()),
-                      " x weight ", Fixed2(c.parts.weight()), " x context ",
-                      Fixed2(c.parts.context()), ContextFactors(strategy, c), ".");
+  return absl::StrCat(
+      "Chosen (rank ", rank, "): score ", Fixed2(c.score), " = propensity ",
+      Rate(c.parts.propensity()), " x value ", Fixed2(c.parts.value()), " x weight ",
+      Fixed2(c.parts.weight()), " x context ", Fixed2(c.parts.context()),
+      c.parts.pacing() != 1 ? absl::StrCat(" x pacing ", Fixed2(c.parts.pacing())) : std::string(),
+      ContextFactors(strategy, c), ".");
 }
 
 std::string ConsentSentence(const v1::Profile& profile, v1::Channel channel) {
@@ -75,9 +78,17 @@ std::string ConsentSentence(const v1::Profile& profile, v1::Channel channel) {
                       ".");
 }
 
-std::string DroppedSentence(const Candidate& c, const CompiledOffer& offer,
-                            const v1::Profile& profile, v1::Channel channel, int position,
-                            int max_offers) {
+// "3 days", "1 day", "0.5 days".
+std::string DaysText(absl::Duration d) {
+  const double days = absl::ToDoubleHours(d) / 24;
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%g", days);
+  return absl::StrCat(buf, days == 1 ? " day" : " days");
+}
+
+std::string DroppedSentence(const Strategy& strategy, const Candidate& c,
+                            const CompiledOffer& offer, const v1::Profile& profile,
+                            v1::Channel channel, int position, int max_offers) {
   const v1::Offer& def = *offer.def;
   switch (c.dropped) {
     case DropReason::kAlreadyHeld:
@@ -98,6 +109,42 @@ std::string DroppedSentence(const Candidate& c, const CompiledOffer& offer,
     }
     case DropReason::kChannel:
       return absl::StrCat("Dropped: not offered on ", ChannelName(channel), ".");
+    case DropReason::kPlacement:
+      return absl::StrCat("Dropped: only shown in ", absl::StrJoin(def.placements(), ", "), ".");
+    case DropReason::kValidity: {
+      const auto when = [](absl::Time t) {
+        return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
+      };
+      if (offer.valid_from != absl::InfinitePast() && offer.valid_until != absl::InfiniteFuture()) {
+        return absl::StrCat("Dropped: valid only from ", when(offer.valid_from), " until ",
+                            when(offer.valid_until), ".");
+      }
+      if (offer.valid_from != absl::InfinitePast()) {
+        return absl::StrCat("Dropped: not valid before ", when(offer.valid_from), ".");
+      }
+      return absl::StrCat("Dropped: expired at ", when(offer.valid_until), ".");
+    }
+    case DropReason::kAlreadyAccepted:
+      return "Dropped: the customer accepted it before; it is not made again.";
+    case DropReason::kDeclineCooldown:
+      return absl::StrCat("Dropped: declined within the last ",
+                          DaysText(strategy.contact_policy.decline_cooldown), " (cooldown).");
+    case DropReason::kGroupCooldown:
+      return absl::StrCat("Dropped: an offer of group \"", def.group(),
+                          "\" was declined within the last ",
+                          DaysText(strategy.contact_policy.group_decline_cooldown), ".");
+    case DropReason::kIgnorePause:
+      return absl::StrCat("Dropped: ignored ", strategy.contact_policy.ignore_limit,
+                          " times in a row; paused for ",
+                          DaysText(strategy.contact_policy.ignore_pause), " after the last.");
+    case DropReason::kContactCap:
+      return "Dropped: the customer has had as many marketing offers as the contact policy allows.";
+    case DropReason::kBudget:
+      return "Dropped: its budget is used up.";
+    case DropReason::kPacing:
+      return "Dropped: its daily budget is spent up to plan for this time of day (pacing).";
+    case DropReason::kCapacity:
+      return absl::StrCat("Dropped: the capacity of ", ChannelName(channel), " for it is used up.");
     case DropReason::kNoConsent:
       return ConsentSentence(profile, channel);
     case DropReason::kNotEligible:
@@ -181,7 +228,7 @@ std::vector<v1::CandidateExplanation> ExplainCandidates(const Strategy& strategy
       }
     }
     std::string sentence =
-        DroppedSentence(c, offer, profile_after_event, channel, position, max_offers);
+        DroppedSentence(strategy, c, offer, profile_after_event, channel, position, max_offers);
     if (c.dropped == DropReason::kRankedOut && !c.factors.empty()) {
       // "Dropped: ranked 3rd; ... asked for." -> "...asked for; context x2.00 (...)."
       sentence.pop_back();

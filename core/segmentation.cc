@@ -14,6 +14,34 @@ int AssignSegment(const Strategy& strategy, const DecisionInputs& in) {
   return n - 1;  // unreachable for a validated strategy: its last rule is "true"
 }
 
+std::vector<int> AssignLevels(const Strategy& strategy, const DecisionInputs& in) {
+  std::vector<int> levels(strategy.dimensions.size(), -1);
+  for (size_t d = 0; d < strategy.dimensions.size(); ++d) {
+    const std::vector<Rule>& rules = strategy.dimensions[d].levels;
+    for (size_t l = 0; l < rules.size(); ++l) {
+      if (rules[l].Matches(in)) {
+        levels[d] = static_cast<int>(l);
+        break;
+      }
+    }
+  }
+  return levels;
+}
+
+int AssignMicroSegment(const CompiledSegment& segment, const std::vector<int>& levels) {
+  for (size_t m = 0; m < segment.micro_segments.size(); ++m) {
+    bool all = true;
+    for (const auto& [dimension, level] : segment.micro_segments[m].when) {
+      if (static_cast<size_t>(dimension) >= levels.size() || levels[dimension] != level) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return static_cast<int>(m);
+  }
+  return -1;
+}
+
 bool RecordSegment(v1::Profile& profile, const Strategy& strategy, int segment, absl::Time now,
                    const ProfileSettings& settings) {
   const std::string& id = strategy.segments[segment].def->id();

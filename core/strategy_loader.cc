@@ -12,60 +12,24 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "core/names.h"
+#include "core/strategy_problems.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace nbo::core {
 namespace {
 
+using internal::AddRuleError;
+using internal::CheckId;
+using internal::CheckName;
+using internal::CheckWeight;
+using internal::CompileRequiredRule;
+using internal::Problems;
+using internal::ResolveOffers;
+
 constexpr size_t kMaxOffers = 10000;
 constexpr size_t kMaxSegments = 1000;
 constexpr size_t kMaxTriggers = 1000;
 constexpr size_t kMaxContextWeights = 1000;
-
-// Collects problems while walking the document.
-class Problems {
- public:
-  void Error(std::string location, std::string message) {
-    Add(std::move(location), std::move(message), false);
-  }
-  void Warning(std::string location, std::string message) {
-    Add(std::move(location), std::move(message), true);
-  }
-  bool has_errors() const { return errors_ > 0; }
-  std::vector<v1::StrategyProblem> Take() { return std::move(list_); }
-
- private:
-  void Add(std::string location, std::string message, bool warning) {
-    v1::StrategyProblem p;
-    p.set_location(std::move(location));
-    p.set_message(std::move(message));
-    p.set_warning(warning);
-    list_.push_back(std::move(p));
-    if (!warning) ++errors_;
-  }
-  std::vector<v1::StrategyProblem> list_;
-  int errors_ = 0;
-};
-
-bool IsIdChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-void CheckId(absl::string_view id, const std::string& path, Problems& problems) {
-  if (id.empty()) {
-    problems.Error(path, "required");
-  } else if (id.size() > 64 || !std::all_of(id.begin(), id.end(), IsIdChar)) {
-    problems.Error(path, absl::StrCat("\"", id, "\" must be 1..64 characters of [a-z0-9_-]"));
-  }
-}
-
-void CheckName(absl::string_view name, const std::string& path, Problems& problems) {
-  if (name.empty()) {
-    problems.Error(path, "required");
-  } else if (name.size() > 128) {
-    problems.Error(path, "longer than 128 characters");
-  }
-}
 
 // Turns protobuf's JSON error ("(offers[1].margin): invalid value ...", "(offers[1]) margn: Cannot
 // find field.", or a syntax error with a snippet and a caret) into a located problem.
@@ -118,19 +82,6 @@ void AddJsonError(absl::string_view json, absl::string_view message, Problems& p
   problems.Error(location, std::string(absl::StripTrailingAsciiWhitespace(what)));
 }
 
-// Rule errors come as "LINE:COLUMN: what"; the position joins the path: "segments[2].rule:1:17".
-void AddRuleError(const std::string& path, absl::string_view message, Problems& problems) {
-  const size_t sep = message.find(": ");
-  const absl::string_view pos = message.substr(0, sep);
-  if (sep != absl::string_view::npos && !pos.empty() &&
-      std::all_of(pos.begin(), pos.end(),
-                  [](char c) { return c == ':' || (c >= '0' && c <= '9'); })) {
-    problems.Error(absl::StrCat(path, ":", pos), std::string(message.substr(sep + 2)));
-  } else {
-    problems.Error(path, std::string(message));
-  }
-}
-
 void CompileOffers(const v1::Strategy& doc, Strategy& s, Problems& problems) {
   if (doc.offers().empty()) problems.Error("offers", "at least one offer is required");
   if (static_cast<size_t>(doc.offers_size()) > kMaxOffers) {
@@ -173,7 +124,20 @@ void CompileOffers(const v1::Strategy& doc, Strategy& s, Problems& problems) {
     if (!std::isfinite(o.margin()) || o.margin() < 0) {
       problems.Error(path + ".margin", "must be a finite number >= 0");
     }
-    if (o.has_prior()) {
+    if (o.has_prior() && (o.prior().alpha() != 0 || o.prior().beta() != 0)) {
+      const double a = o.prior().alpha(), b = o.prior().beta();
+      if (o.prior().rate() != 0 || o.prior().weight() != 0) {
+        problems.Error(path + ".prior", "give either rate and weight, or alpha and beta");
+      }
+      if (!(a > 0) || !std::isfinite(a)) {
+        problems.Error(path + ".prior.alpha", absl::StrCat("must be > 0, got ", a));
+      } else if (!(b > 0) || !std::isfinite(b)) {
+        problems.Error(path + ".prior.beta", absl::StrCat("must be > 0, got ", b));
+      } else {
+        c.prior_rate = a / (a + b);
+        c.prior_weight = a + b;
+      }
+    } else if (o.has_prior()) {
       if (o.prior().rate() != 0) c.prior_rate = o.prior().rate();
       if (o.prior().weight() != 0) c.prior_weight = o.prior().weight();
       if (!(c.prior_rate > 0 && c.prior_rate < 1)) {
@@ -196,6 +160,7 @@ void CompileOffers(const v1::Strategy& doc, Strategy& s, Problems& problems) {
         AddRuleError(path + ".eligibility", r.status().message(), problems);
       }
     }
+    internal::CompileOfferPolicy(o, path, c, problems);
   }
 }
 
@@ -241,7 +206,7 @@ void CompileSegments(const v1::Strategy& doc, Strategy& s, Problems& problems) {
       treatments.push_back(ct);
     }
     if (rule.ok()) {
-      s.segments.push_back(CompiledSegment{&seg, *std::move(rule), std::move(treatments)});
+      s.segments.push_back(CompiledSegment{&seg, *std::move(rule), std::move(treatments), {}});
     }
   }
 }
@@ -250,24 +215,41 @@ void CompileFallbacks(const v1::Strategy& doc, Strategy& s, Problems& problems) 
   std::vector<int> any;
   bool has_any = false;
   std::array<bool, kChannelSlots> has{};
+  absl::flat_hash_set<std::string> placement_lists;  // "channel/placement" seen
   for (int i = 0; i < doc.fallbacks_size(); ++i) {
     const v1::Fallback& f = doc.fallbacks(i);
     const std::string path = absl::StrCat("fallbacks[", i, "]");
+    int channel = -1;
+    if (f.channel() != "*") {
+      if (auto ch = ParseChannel(f.channel())) {
+        channel = *ch;
+      } else {
+        problems.Error(path + ".channel",
+                       absl::StrCat("unknown channel \"", f.channel(), "\"; one of: \"*\", ",
+                                    absl::StrJoin(ChannelNames(), ", ")));
+        continue;
+      }
+    }
     std::vector<int>* target = nullptr;
-    if (f.channel() == "*") {
+    if (!f.placement().empty()) {
+      if (f.placement().size() > 64)
+        problems.Error(path + ".placement", "longer than 64 characters");
+      if (!placement_lists.insert(absl::StrCat(f.channel(), "/", f.placement())).second) {
+        problems.Error(path + ".placement",
+                       absl::StrCat("a second list for \"", f.channel(), "\" and placement \"",
+                                    f.placement(), "\""));
+      }
+      target =
+          &s.placement_fallbacks.emplace_back(PlacementFallback{channel, f.placement(), {}}).offers;
+    } else if (channel < 0) {
       if (has_any) problems.Error(path + ".channel", "a second \"*\" list");
       has_any = true;
       target = &any;
-    } else if (auto ch = ParseChannel(f.channel())) {
-      if (has[*ch])
-        problems.Error(path + ".channel", absl::StrCat("a second list for \"", f.channel(), "\""));
-      has[*ch] = true;
-      target = &s.fallbacks[*ch];
     } else {
-      problems.Error(path + ".channel",
-                     absl::StrCat("unknown channel \"", f.channel(), "\"; one of: \"*\", ",
-                                  absl::StrJoin(ChannelNames(), ", ")));
-      continue;
+      if (has[channel])
+        problems.Error(path + ".channel", absl::StrCat("a second list for \"", f.channel(), "\""));
+      has[channel] = true;
+      target = &s.fallbacks[channel];
     }
     for (int j = 0; j < f.offer_ids_size(); ++j) {
       if (auto it = s.offer_index.find(f.offer_ids(j)); it != s.offer_index.end()) {
@@ -287,45 +269,6 @@ void CompileFallbacks(const v1::Strategy& doc, Strategy& s, Problems& problems) 
       problems.Warning("fallbacks", absl::StrCat("no fallback offers for channel \"", name,
                                                  "\" and no \"*\" list"));
     }
-  }
-}
-
-// Compiles a required boolean rule at `path`; nullopt (with a located problem) when it does not.
-std::optional<Rule> CompileRequiredRule(const std::string& rule, const std::string& path,
-                                        Problems& problems) {
-  if (rule.empty()) {
-    problems.Error(path, "required");
-    return std::nullopt;
-  }
-  auto compiled = Rule::Compile(rule);
-  if (!compiled.ok()) {
-    AddRuleError(path, compiled.status().message(), problems);
-    return std::nullopt;
-  }
-  return *std::move(compiled);
-}
-
-// Resolves offer ids at `path`.offer_ids[j]; unknown and repeated ids are errors.
-std::vector<int> ResolveOffers(const google::protobuf::RepeatedPtrField<std::string>& ids,
-                               const std::string& path, const Strategy& s, Problems& problems) {
-  std::vector<int> offers;
-  for (int j = 0; j < ids.size(); ++j) {
-    const std::string jpath = absl::StrCat(path, ".offer_ids[", j, "]");
-    auto it = s.offer_index.find(ids.Get(j));
-    if (it == s.offer_index.end()) {
-      problems.Error(jpath, absl::StrCat("unknown offer \"", ids.Get(j), "\""));
-    } else if (std::find(offers.begin(), offers.end(), it->second) != offers.end()) {
-      problems.Error(jpath, absl::StrCat("offer \"", ids.Get(j), "\" listed twice"));
-    } else {
-      offers.push_back(it->second);
-    }
-  }
-  return offers;
-}
-
-void CheckWeight(double weight, const std::string& path, Problems& problems) {
-  if (!(weight > 0) || !std::isfinite(weight)) {
-    problems.Error(path, absl::StrCat("must be a finite number > 0, got ", weight));
   }
 }
 
@@ -401,6 +344,22 @@ void CompileContextWeights(const v1::Strategy& doc, Strategy& s, Problems& probl
 
 }  // namespace
 
+const std::vector<int>& Strategy::FallbacksFor(v1::Channel channel,
+                                               absl::string_view placement) const {
+  if (!placement.empty() && !placement_fallbacks.empty()) {
+    const PlacementFallback* any = nullptr;
+    for (const PlacementFallback& f : placement_fallbacks) {
+      if (f.placement != placement) continue;
+      if (f.channel == channel) return f.offers;
+      if (f.channel < 0) any = &f;
+    }
+    if (any != nullptr) return any->offers;
+  }
+  static const std::vector<int> kNone;
+  if (channel < 0 || channel >= kChannelSlots) return kNone;
+  return fallbacks[channel];
+}
+
 absl::Status StrategyLoadResult::ToStatus() const {
   if (ok()) return absl::OkStatus();
   return absl::InvalidArgumentError(
@@ -438,11 +397,16 @@ StrategyLoadResult CompileStrategy(v1::Strategy document) {
                    absl::StrCat("must be 1..20 (0 = 2), got ", doc.default_max_offers()));
   }
   if (doc.default_max_offers() > 0) s->default_max_offers = doc.default_max_offers();
+  internal::CompileTimeZone(doc, *s, problems);
   CompileOffers(doc, *s, problems);
   CompileSegments(doc, *s, problems);
+  internal::CompileDimensions(doc, *s, problems);
+  internal::CompileMicroSegments(doc, *s, problems);
   CompileFallbacks(doc, *s, problems);
   CompileTriggers(doc, *s, problems);
   CompileContextWeights(doc, *s, problems);
+  internal::CompileContactPolicy(doc, *s, problems);
+  internal::CompileCapacities(doc, *s, problems);
 
   StrategyLoadResult result;
   const bool failed = problems.has_errors();
