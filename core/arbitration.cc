@@ -129,8 +129,14 @@ int Rank(const DecisionScope& scope, std::vector<Candidate> candidates, int max_
     if (c.dropped == DropReason::kNone) kept.push_back(static_cast<int>(result.candidates.size()));
     result.candidates.push_back(std::move(c));
   }
+  // Mandatory offers first (among themselves by score), then by score; ties keep list order.
   std::stable_sort(kept.begin(), kept.end(), [&](int a, int b) {
-    return result.candidates[a].score > result.candidates[b].score;
+    const Candidate& ca = result.candidates[a];
+    const Candidate& cb = result.candidates[b];
+    const bool ma = strategy.offers[ca.offer].action_class == ActionClass::kMandatory;
+    const bool mb = strategy.offers[cb.offer].action_class == ActionClass::kMandatory;
+    if (ma != mb) return ma;
+    return ca.score > cb.score;
   });
   int chosen = 0;
   int marketing = 0;

@@ -35,15 +35,18 @@ double PlanShare(const CompiledBudget& budget, absl::Time now, absl::TimeZone tz
 }
 
 // What the limit allows by now: the paced plan (at least one charge), or the limit.
+// Hours the hourly shape gives no weight allow nothing more; otherwise at least one charge, so
+// the first request of the day can be served.
 int64_t Allowance(const BudgetLimit& l) {
-  if (l.plan_share <= 0) return l.limit;
+  if (!l.paced) return l.limit;
+  if (l.plan_share <= 0) return 0;
   const auto plan = static_cast<int64_t>(std::ceil(static_cast<double>(l.limit) * l.plan_share));
   return std::min(l.limit, std::max(l.amount, plan));
 }
 
 DropReason RefusalOf(const BudgetLimit& l, int64_t spent) {
   if (l.capacity) return DropReason::kCapacity;
-  if (spent + l.amount > l.limit) return DropReason::kBudget;
+  if (!l.paced || spent + l.amount > l.limit) return DropReason::kBudget;
   return DropReason::kPacing;
 }
 
@@ -51,24 +54,26 @@ void AddBudgetLimits(const CompiledOffer& offer, absl::Time now, absl::TimeZone 
                      std::vector<BudgetLimit>& out) {
   const CompiledBudget& b = *offer.budget;
   const std::string& id = offer.def->id();
-  const double share = b.paced ? PlanShare(b, now, tz) : 0;
+  const bool paced = b.paced;
+  const double share = paced ? PlanShare(b, now, tz) : 0;
   if (b.daily_count > 0 || b.daily_amount > 0) {
     const std::string day = absl::FormatTime("%Y-%m-%d", now, tz);
     if (b.daily_count > 0) {
-      out.push_back({absl::StrCat("budget/", id, "/day/", day, "/count"), 1, b.daily_count, share,
-                     false, false});
+      out.push_back({absl::StrCat("budget/", id, "/day/", day, "/count"), 1, b.daily_count, paced,
+                     share, false, false});
     }
     if (b.daily_amount > 0 && offer.cost_cents > 0) {
       out.push_back({absl::StrCat("budget/", id, "/day/", day, "/amount"), offer.cost_cents,
-                     b.daily_amount, share, true, false});
+                     b.daily_amount, paced, share, true, false});
     }
   }
   if (b.total_count > 0) {
-    out.push_back({absl::StrCat("budget/", id, "/total/count"), 1, b.total_count, 0, false, false});
+    out.push_back(
+        {absl::StrCat("budget/", id, "/total/count"), 1, b.total_count, false, 0, false, false});
   }
   if (b.total_amount > 0 && offer.cost_cents > 0) {
     out.push_back({absl::StrCat("budget/", id, "/total/amount"), offer.cost_cents, b.total_amount,
-                   0, true, false});
+                   false, 0, true, false});
   }
 }
 
@@ -211,12 +216,12 @@ std::vector<BudgetLimit> DecisionLimits(const Strategy& strategy, int offer, v1:
     if (cap.per_hour > 0) {
       out.push_back({absl::StrCat("capacity/", id, "/hour/",
                                   absl::FormatTime("%Y-%m-%dT%H", now, strategy.time_zone)),
-                     1, cap.per_hour, 0, false, true});
+                     1, cap.per_hour, false, 0, false, true});
     }
     if (cap.per_day > 0) {
       out.push_back({absl::StrCat("capacity/", id, "/day/",
                                   absl::FormatTime("%Y-%m-%d", now, strategy.time_zone)),
-                     1, cap.per_day, 0, false, true});
+                     1, cap.per_day, false, 0, false, true});
     }
   }
   return out;
@@ -245,7 +250,7 @@ BudgetCheck CheckBudgets(const Strategy& strategy, int offer, v1::Channel channe
     const int64_t spent = gate.Spent(l.key);
     double pacing = 1;
     double plan = static_cast<double>(l.limit);
-    if (l.plan_share > 0) {
+    if (l.paced) {
       plan = static_cast<double>(l.limit) * l.plan_share;
       // Behind plan by a tenth of the day's limit doubles the score; ahead of it halves it.
       const double scale =

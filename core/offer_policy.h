@@ -67,7 +67,8 @@ struct BudgetLimit {
   std::string key;     // e.g. "budget/tv_sport/day/2026-11-23/count"
   int64_t amount = 1;  // per charge: 1, or the cost in hundredths
   int64_t limit = 0;
-  // Paced daily limit: the share of the day's plan due by now, (0, 1]; 0 = not paced.
+  // Paced daily limit: the share of the day's plan due by now, [0, 1].
+  bool paced = false;
   double plan_share = 0;
   bool money = false;     // amounts in hundredths (reported in currency units)
   bool capacity = false;  // a channel capacity rather than an offer budget

@@ -100,14 +100,15 @@ class PolicyTest : public ::testing::Test {
 };
 
 TEST_F(PolicyTest, FitFilters) {
-  // Default: everything but the out-of-season and cart-only offers.
+  // Default: everything but the out-of-season and cart-only offers; the mandatory offer first
+  // although its score (0.2) is the lowest.
   EXPECT_EQ(Chosen(),
-            (std::vector<std::string>{"tv", "tv_sport", "phone", "ebill", "contract_end"}));
+            (std::vector<std::string>{"contract_end", "tv", "tv_sport", "phone", "ebill"}));
   EXPECT_EQ(Drop("xmas"), "validity");
   EXPECT_EQ(Drop("cart_addon"), "placement");
   // In the cart the add-on joins (and ranks first by value); in December 2025 the seasonal one.
-  EXPECT_EQ(Chosen(v1::CHANNEL_WEB, "cart")[0], "cart_addon");
-  EXPECT_EQ(Chosen(v1::CHANNEL_WEB, "", absl::FromUnixSeconds(1766016000))[0], "xmas");
+  EXPECT_EQ(Chosen(v1::CHANNEL_WEB, "cart")[1], "cart_addon");
+  EXPECT_EQ(Chosen(v1::CHANNEL_WEB, "", absl::FromUnixSeconds(1766016000))[1], "xmas");
   // valid_until is exclusive.
   Chosen(v1::CHANNEL_WEB, "", absl::FromUnixSeconds(1766793600));  // 2025-12-27T00:00Z
   EXPECT_EQ(Drop("xmas"), "validity");
@@ -411,7 +412,7 @@ DayResult SimulateDay(absl::string_view pacing, absl::string_view shape) {
   const absl::Time midnight = kT0 - absl::Hours(1);
   const std::string key = "budget/promo/day/2026-01-01/count";
   DayResult day;
-  // Requests per minute: 2 at night, 12 from 07:00 to 11:00, 6 otherwise: 5,280 a day.
+  // Requests per minute: 2 until 06:00, 12 from 07:00 to 11:00, 6 otherwise: 8,640 a day.
   for (int minute = 0; minute < 24 * 60; ++minute) {
     const int hour = minute / 60;
     if (minute % 60 == 0) day.spent_by_hour[hour] = gate.Spent(key);
@@ -513,6 +514,25 @@ constexpr absl::string_view kMicroStrategy = R"json({
                 {"channel": "*", "placement": "cart", "offer_ids": ["fb_cart"]},
                 {"channel": "web", "placement": "cart", "offer_ids": ["fb_web_cart"]}]
 })json";
+
+TEST(PacingTest, HoursWithoutWeightAllowNothing) {
+  std::string shape;
+  for (int h = 0; h < 24; ++h) absl::StrAppend(&shape, h ? "," : "", h < 8 ? 0 : 1);
+  auto strategy = testing::MustLoad(absl::StrCat(R"json({
+    "version": "p", "offers": [{"id": "promo", "name": "P", "kind": "cross_sell", "margin": 1,
+      "reason": "r", "budget": {"daily_count": 100, "hourly_shape": [)json",
+                                                 shape, R"json(]}}],
+    "segments": [{"id": "all", "name": "All", "rule": "true", "treatments": [{"offer_id": "promo"}]}],
+    "fallbacks": [{"channel": "*", "offer_ids": ["promo"]}]})json"));
+  LocalBudgetGate gate;
+  EXPECT_EQ(
+      CheckBudgets(*strategy, 0, v1::CHANNEL_WEB, kT0 + absl::Hours(3), gate, nullptr).dropped,
+      DropReason::kPacing);
+  EXPECT_EQ(ChargeDecision(*strategy, 0, v1::CHANNEL_WEB, kT0 + absl::Hours(3), gate),
+            DropReason::kPacing);
+  EXPECT_EQ(ChargeDecision(*strategy, 0, v1::CHANNEL_WEB, kT0 + absl::Minutes(8 * 60 + 5), gate),
+            DropReason::kNone);
+}
 
 TEST(MicroSegmentTest, FirstMatchingMicroSegmentRefinesTheTreatments) {
   auto strategy = testing::MustLoad(kMicroStrategy);

@@ -345,7 +345,8 @@ void CompileMicroSegments(const v1::Strategy& doc, Strategy& s, Problems& proble
   // Segments that failed to compile are missing from s.segments; match them up by definition.
   for (CompiledSegment& seg : s.segments) {
     const v1::Segment& def = *seg.def;
-    const int i = static_cast<int>(&def - &doc.segments(0));
+    int i = 0;
+    while (i < doc.segments_size() && &doc.segments(i) != &def) ++i;
     const std::string spath = absl::StrCat("segments[", i, "].micro_segments");
     if (static_cast<size_t>(def.micro_segments_size()) > kMaxMicroSegments) {
       problems.Error(spath, absl::StrCat("more than ", kMaxMicroSegments, " micro-segments"));

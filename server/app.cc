@@ -48,16 +48,22 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
   app->customers_ = std::make_unique<CustomerAccess>(*app->store_, *app->ids_);
   FlowOptions flow_options;
   flow_options.decision_ttl = options.decision_ttl;
+  flow_options.latency_budget = options.latency_budget;
   flow_options.dedupe_window = options.dedupe_window;
   flow_options.profile = options.profile;
-  app->flow_ = std::make_unique<DecisionFlow>(*app->customers_, *app->strategies_, clock,
-                                              *app->ids_, app->metrics_.get(), flow_options);
+  app->budgets_ = std::make_unique<BudgetLedger>(*app->store_);
+  app->flow_ =
+      std::make_unique<DecisionFlow>(*app->customers_, *app->strategies_, clock, *app->ids_,
+                                     *app->budgets_, app->metrics_.get(), flow_options);
+  app->outcome_flow_ = std::make_unique<OutcomeFlow>(*app->customers_, *app->strategies_, clock,
+                                                     *app->budgets_, app->metrics_.get());
   app->profile_flow_ =
       std::make_unique<ProfileFlow>(*app->customers_, *app->strategies_, clock, flow_options);
   app->ingest_flow_ = std::make_unique<IngestFlow>(*app->customers_, *app->strategies_, clock,
                                                    app->metrics_.get(), flow_options);
   app->explain_flow_ = std::make_unique<ExplainFlow>(*app->store_);
-  app->decision_service_ = std::make_unique<DecisionServiceImpl>(*app->flow_, *app->ingest_flow_);
+  app->decision_service_ =
+      std::make_unique<DecisionServiceImpl>(*app->flow_, *app->outcome_flow_, *app->ingest_flow_);
   app->profile_service_ = std::make_unique<ProfileServiceImpl>(*app->profile_flow_);
   ServerMetrics* metrics = app->metrics_.get();
   app->strategy_service_ = std::make_unique<StrategyServiceImpl>(

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "core/clock.h"
 #include "grpcpp/server.h"
+#include "server/budget_ledger.h"
 #include "server/customer_access.h"
 #include "server/decision_flow.h"
 #include "server/explain_flow.h"
@@ -15,6 +16,7 @@
 #include "server/metrics/exporter.h"
 #include "server/metrics/registry.h"
 #include "server/options.h"
+#include "server/outcome_flow.h"
 #include "server/profile_flow.h"
 #include "server/server_metrics.h"
 #include "server/services.h"
@@ -56,7 +58,9 @@ class App {
   std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<IdGenerator> ids_;
   std::unique_ptr<CustomerAccess> customers_;
+  std::unique_ptr<BudgetLedger> budgets_;
   std::unique_ptr<DecisionFlow> flow_;
+  std::unique_ptr<OutcomeFlow> outcome_flow_;
   std::unique_ptr<ProfileFlow> profile_flow_;
   std::unique_ptr<IngestFlow> ingest_flow_;
   std::unique_ptr<ExplainFlow> explain_flow_;

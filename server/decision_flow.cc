@@ -1,5 +1,7 @@
 #include "server/decision_flow.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "core/decision.h"
 #include "core/request_validation.h"
@@ -9,17 +11,21 @@
 namespace nbo::server {
 
 DecisionFlow::DecisionFlow(CustomerAccess& customers, StrategyHolder& strategies,
-                           const core::Clock& clock, IdGenerator& ids, FlowObserver* observer,
-                           FlowOptions options)
+                           const core::Clock& clock, IdGenerator& ids, BudgetLedger& budgets,
+                           FlowObserver* observer, FlowOptions options)
     : customers_(customers),
       strategies_(strategies),
       clock_(clock),
       ids_(ids),
+      budgets_(budgets),
       observer_(observer),
       options_(std::move(options)) {}
 
-absl::StatusOr<v1::DecideResponse> DecisionFlow::Decide(const v1::DecideRequest& request) {
+absl::StatusOr<v1::DecideResponse> DecisionFlow::Decide(const v1::DecideRequest& request,
+                                                        absl::Time deadline) {
   const absl::Time start = clock_.Now();
+  const absl::Duration budget =
+      std::max(absl::ZeroDuration(), std::min(options_.latency_budget, deadline - start));
   absl::string_view result = "error";
   absl::StatusOr<v1::DecideResponse> response;
   if (absl::Status s = core::ValidateDecideRequest(request, start); !s.ok()) {
@@ -28,7 +34,7 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::Decide(const v1::DecideRequest&
   } else if (const auto strategy = strategies_.Current(); strategy == nullptr) {
     response = absl::UnavailableError("no strategy is loaded");
   } else {
-    response = DecideLocked(request, *strategy, start, &result);
+    response = DecideLocked(request, *strategy, start, budget, &result);
   }
   if (observer_ != nullptr) {
     observer_->OnDecision(request.event().channel(), result, clock_.Now() - start);
@@ -38,7 +44,7 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::Decide(const v1::DecideRequest&
 
 absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRequest& request,
                                                               const LoadedStrategy& strategy,
-                                                              absl::Time now,
+                                                              absl::Time now, absl::Duration budget,
                                                               absl::string_view* result) {
   storage::Store& store = customers_.store();
   absl::StatusOr<std::unique_ptr<CustomerWrite>> customer =
@@ -66,9 +72,17 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRe
     return seen.status();
   }
 
+  // Reading the customer (locks, profile, dedupe) is where a slow store shows; past the
+  // threshold, answer from the fallback list rather than miss the deadline.
+  core::DecisionOptions decide_options;
+  RequestBudget charges(budgets_);
+  decide_options.budgets = &charges;
+  decide_options.fallback_only = clock_.Now() - now > budget * options_.fallback_at;
+  const core::Strategy& compiled = *strategy.strategy;
   core::DecisionResult decided =
-      core::MakeDecision(profile, request, *strategy.strategy, now, options_.profile);
+      core::MakeDecision(profile, request, compiled, now, options_.profile, decide_options);
   decided.response.set_decision_id(ids_.NextDecisionId(now));
+  decided.response.set_strategy_checksum(strategy.info.checksum());
 
   v1::DecisionRecord record;
   *record.mutable_response() = decided.response;
@@ -81,6 +95,14 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRe
     *record.add_candidates() = std::move(c);
   }
   record.set_segment_rule(std::move(decided.segment_rule));
+  for (int t : decided.arbitration.active_triggers) {
+    record.add_active_triggers(compiled.triggers[t].def->id());
+  }
+  for (int w : decided.arbitration.active_context_weights) {
+    record.add_active_context_weights(compiled.context_weights[w].def->id());
+  }
+  for (std::string& level : decided.dimension_levels) record.add_dimension_levels(std::move(level));
+  for (v1::BudgetState& b : decided.arbitration.budgets) *record.add_budgets() = std::move(b);
 
   v1::DedupeRecord dedupe;
   dedupe.set_customer_id(customer_id);
@@ -92,10 +114,18 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRe
   (*customer)->AddTo(writes);
   writes.decisions.push_back(&record);
   writes.dedupe.emplace_back(request.event().event_id(), &dedupe);
-  if (absl::Status s = store.Commit(writes); !s.ok()) return s;
+  charges.AddTo(writes);
+  if (absl::Status s = store.Commit(writes); !s.ok()) {
+    charges.Rollback();
+    return s;
+  }
+  charges.Commit();
 
   if (decided.segment_changed && observer_ != nullptr) {
     observer_->OnSegmentTransition(decided.previous_segment_id, decided.response.segment_id());
+  }
+  if (decided.response.fallback() && observer_ != nullptr) {
+    observer_->OnFallback(request.event().channel(), decided.response.fallback_cause());
   }
   *result = decided.response.fallback()         ? "fallback"
             : decided.response.offers().empty() ? "no_offer"

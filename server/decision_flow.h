@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "nbo/v1/decision.pb.h"
 #include "nbo/v1/profile.pb.h"
+#include "server/budget_ledger.h"
 #include "server/customer_access.h"
 #include "server/flow_options.h"
 #include "server/id_generator.h"
@@ -28,6 +29,9 @@ class FlowObserver {
   // "invalid" or "error".
   virtual void OnDecision(v1::Channel channel, absl::string_view result,
                           absl::Duration latency) = 0;
+  // A decision answered from the fallback list, and why ("no_eligible_offer", "budget_exhausted",
+  // "latency_budget").
+  virtual void OnFallback(v1::Channel channel, absl::string_view cause) {}
   // A customer moved from one segment to another ("" = first segment).
   virtual void OnSegmentTransition(absl::string_view from, absl::string_view to) = 0;
   // Events of one IngestEvents batch.
@@ -39,9 +43,11 @@ class FlowObserver {
 // by a striped lock; requests for different customers proceed in parallel.
 class DecisionFlow {
  public:
-  // All references must outlive the flow. `observer` may be null.
+  // All references must outlive the flow. `observer` may be null. `budgets` counts the budgets
+  // and capacities of every decision (one ledger per store).
   DecisionFlow(CustomerAccess& customers, StrategyHolder& strategies, const core::Clock& clock,
-               IdGenerator& ids, FlowObserver* observer, FlowOptions options = {});
+               IdGenerator& ids, BudgetLedger& budgets, FlowObserver* observer,
+               FlowOptions options = {});
 
   // Applies the request's event to the customer's profile, decides, logs the decision and
   // persists everything in one atomic write; answers only after the write. An unknown source
@@ -49,17 +55,23 @@ class DecisionFlow {
   // Errors: InvalidArgument naming the field; AlreadyExists when the event_id was used for a
   // different request; FailedPrecondition for an erased, suppressed customer; Unavailable when
   // no strategy is loaded or the store cannot write.
-  absl::StatusOr<v1::DecideResponse> Decide(const v1::DecideRequest& request);
+  // Latency budget: the time until `deadline` (the client's), capped by
+  // FlowOptions.latency_budget. When reading the customer used up more than
+  // FlowOptions.fallback_at of it, the event is still applied but the offers come from the
+  // fallback list (fallback_cause "latency_budget").
+  absl::StatusOr<v1::DecideResponse> Decide(const v1::DecideRequest& request,
+                                            absl::Time deadline = absl::InfiniteFuture());
 
  private:
   absl::StatusOr<v1::DecideResponse> DecideLocked(const v1::DecideRequest& request,
                                                   const LoadedStrategy& strategy, absl::Time now,
-                                                  absl::string_view* result);
+                                                  absl::Duration budget, absl::string_view* result);
 
   CustomerAccess& customers_;
   StrategyHolder& strategies_;
   const core::Clock& clock_;
   IdGenerator& ids_;
+  BudgetLedger& budgets_;
   FlowObserver* observer_;
   const FlowOptions options_;
 };

@@ -138,7 +138,7 @@ TEST_F(DecisionFlowTest, StoreReadFailureIsReported) {
 
 TEST_F(DecisionFlowTest, NoStrategyIsUnavailable) {
   StrategyHolder empty("none.json");
-  DecisionFlow flow(customers_, empty, clock_, ids_, nullptr);
+  DecisionFlow flow(customers_, empty, clock_, ids_, budgets_, nullptr);
   EXPECT_EQ(flow.Decide(core::testing::Request("c-1", PageView("e1"))).status().code(),
             absl::StatusCode::kUnavailable);
 }

@@ -74,6 +74,10 @@ absl::StatusOr<v1::ExplainDecisionResponse> ExplainFlow::Explain(
   out.set_placement(std::move(*record->mutable_placement()));
   out.set_segment_rule(std::move(*record->mutable_segment_rule()));
   if (record->has_expires_at()) *out.mutable_expires_at() = record->expires_at();
+  out.mutable_active_triggers()->Swap(record->mutable_active_triggers());
+  out.mutable_active_context_weights()->Swap(record->mutable_active_context_weights());
+  out.mutable_dimension_levels()->Swap(record->mutable_dimension_levels());
+  out.mutable_budgets()->Swap(record->mutable_budgets());
   if (record->candidates().empty()) {
     CandidatesFromOffers(out.decision(), out);
   } else {

@@ -23,6 +23,10 @@ class RecordingObserver : public FlowObserver {
     absl::MutexLock lock(&mu);
     results.emplace_back(result);
   }
+  void OnFallback(v1::Channel, absl::string_view cause) override {
+    absl::MutexLock lock(&mu);
+    fallbacks.emplace_back(cause);
+  }
   void OnSegmentTransition(absl::string_view from, absl::string_view to) override {
     absl::MutexLock lock(&mu);
     transitions.push_back(absl::StrCat(from, "->", to));
@@ -30,6 +34,7 @@ class RecordingObserver : public FlowObserver {
   absl::Mutex mu;
   std::vector<std::string> results;
   std::vector<std::string> transitions;
+  std::vector<std::string> fallbacks;
 };
 
 class FlowTest : public ::testing::Test {
@@ -40,7 +45,8 @@ class FlowTest : public ::testing::Test {
         strategies_("unused.json"),
         ids_(7),
         customers_(store_, ids_),
-        flow_(customers_, strategies_, clock_, ids_, &observer_),
+        budgets_(store_),
+        flow_(customers_, strategies_, clock_, ids_, budgets_, &observer_),
         profiles_(customers_, strategies_, clock_),
         ingest_(customers_, strategies_, clock_, &observer_) {
     auto loaded =
@@ -96,6 +102,7 @@ class FlowTest : public ::testing::Test {
   StrategyHolder strategies_;
   IdGenerator ids_;
   CustomerAccess customers_;
+  BudgetLedger budgets_;
   RecordingObserver observer_;
   DecisionFlow flow_;
   ProfileFlow profiles_;

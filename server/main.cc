@@ -53,6 +53,9 @@ ABSL_FLAG(std::string, trigger_windows, "",
           "\"moved_home=1440h,new_job=720h\" (other kinds: 720h)");
 ABSL_FLAG(absl::Duration, shutdown_grace, kDefaults.shutdown_grace,
           "how long in-flight calls may take to finish at shutdown");
+ABSL_FLAG(absl::Duration, latency_budget, kDefaults.latency_budget,
+          "longest a Decide may take (the client's deadline caps it); past 80% of it, the answer "
+          "comes from the fallback offers");
 ABSL_FLAG(int, max_request_bytes, kDefaults.max_request_bytes, "largest request accepted, bytes");
 ABSL_FLAG(std::string, log_level, "info", "log level: debug, info, warn, error");
 
@@ -77,6 +80,7 @@ absl::StatusOr<nbo::server::ServerOptions> OptionsFromFlags() {
   o.dedupe_window = absl::GetFlag(FLAGS_dedupe_window);
   o.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   o.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  o.latency_budget = absl::GetFlag(FLAGS_latency_budget);
   if (o.listen.empty()) return absl::InvalidArgumentError("--listen: must not be empty");
   if (o.data_dir.empty()) return absl::InvalidArgumentError("--data_dir: must not be empty");
   if (o.strategy_path.empty()) return absl::InvalidArgumentError("--strategy: must not be empty");
@@ -122,6 +126,9 @@ absl::StatusOr<nbo::server::ServerOptions> OptionsFromFlags() {
   }
   if (o.shutdown_grace < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--shutdown_grace: must not be negative");
+  }
+  if (o.latency_budget < absl::Milliseconds(1) || o.latency_budget > absl::Seconds(60)) {
+    return absl::InvalidArgumentError("--latency_budget: must be 1ms..60s");
   }
   if (o.max_request_bytes < 1024) {
     return absl::InvalidArgumentError("--max_request_bytes: must be at least 1024");

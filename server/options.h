@@ -37,6 +37,9 @@ struct ServerOptions {
   // Profile aggregates: half-lives of the decayed values and the recent-events ring size
   // (docs/profile.md). Defaults: core/profile_settings.h (30d, 90d, 30d, 90d, 50).
   core::ProfileSettings profile = core::DefaultProfileSettings();
+  // Longest a Decide may take; the client's deadline caps it further. When reading the customer
+  // used more than 80% of it, the Decide answers from the fallback list. Default: 50ms.
+  absl::Duration latency_budget = absl::Milliseconds(50);
   // How long in-flight calls may take to finish at shutdown. Default: 5s.
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Largest request accepted, bytes; larger ones get RESOURCE_EXHAUSTED. Default: 4 MiB.

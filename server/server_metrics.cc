@@ -13,6 +13,20 @@ namespace {
 constexpr std::array<absl::string_view, 7> kResultNames = {
     "offers", "fallback", "no_offer", "duplicate", "suppressed", "invalid", "error"};
 
+constexpr std::array<absl::string_view, 5> kOutcomeNames = {"unspecified", "presented", "accepted",
+                                                            "declined", "ignored"};
+constexpr std::array<absl::string_view, 6> kOutcomeResultNames = {
+    "recorded", "duplicate", "invalid", "not_found", "expired", "error"};
+
+// Index of `name` in `names`; `fallback` when it is not there.
+template <size_t N>
+int IndexOf(const std::array<absl::string_view, N>& names, absl::string_view name, int fallback) {
+  for (size_t i = 0; i < N; ++i) {
+    if (names[i] == name) return static_cast<int>(i);
+  }
+  return fallback;
+}
+
 int ResultIndex(absl::string_view result) {
   static_assert(kResultNames.size() == 7, "keep ServerMetrics::kResults in step");
   for (size_t i = 0; i < kResultNames.size(); ++i) {
@@ -103,6 +117,24 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
     }
     latency_[c] = &latency.Add({{"channel", channel}});
   }
+  static_assert(kOutcomeNames.size() == kOutcomes, "keep ServerMetrics::kOutcomes in step");
+  static_assert(kOutcomeResultNames.size() == kOutcomeResults,
+                "keep ServerMetrics::kOutcomeResults in step");
+  auto& outcomes = registry.AddCounter(
+      "nbo_outcomes_total",
+      "RecordOutcome calls by the decision's channel (unspecified when the decision could not be "
+      "read), outcome (presented, accepted, declined, ignored; unspecified when missing) and "
+      "result (recorded, duplicate, invalid, not_found, expired, error).");
+  for (int c = 0; c < kChannels; ++c) {
+    const std::string channel(core::ChannelName(static_cast<v1::Channel>(c)));
+    for (int o = 0; o < kOutcomes; ++o) {
+      for (int r = 0; r < kOutcomeResults; ++r) {
+        outcomes_[c][o][r] = &outcomes.Add({{"channel", channel},
+                                            {"outcome", std::string(kOutcomeNames[o])},
+                                            {"result", std::string(kOutcomeResultNames[r])}});
+      }
+    }
+  }
   auto& ingested = registry.AddCounter(
       "nbo_ingested_events_total",
       "Events received by IngestEvents, by result (applied, duplicate, rejected, suppressed).");
@@ -181,6 +213,14 @@ void ServerMetrics::OnIngest(int64_t applied, int64_t duplicates, int64_t reject
   for (size_t i = 0; i < ingested_.size(); ++i) {
     if (counts[i] > 0) ingested_[i]->Increment(static_cast<double>(counts[i]));
   }
+}
+
+void ServerMetrics::OnOutcome(v1::Channel channel, absl::string_view outcome,
+                              absl::string_view result) {
+  const int c = channel >= 0 && channel < kChannels ? channel : 0;
+  const int o = IndexOf(kOutcomeNames, outcome, 0);
+  const int r = IndexOf(kOutcomeResultNames, result, kOutcomeResults - 1);
+  outcomes_[c][o][r]->Increment();
 }
 
 void ServerMetrics::OnSegmentTransition(absl::string_view from, absl::string_view to) {

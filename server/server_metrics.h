@@ -1,4 +1,4 @@
-// nbo's Prometheus metrics: the families, the FlowObserver that feeds them, and a gRPC server
+// nbo's Prometheus metrics: the families, the flow observers that feed them, and a gRPC server
 // interceptor that counts every RPC by method and status code. Label values are bounded sets only
 // (channels, results, methods, codes, segment ids of the strategy) — never a customer id.
 #ifndef NBO_SERVER_SERVER_METRICS_H_
@@ -12,13 +12,14 @@
 #include "grpcpp/support/server_interceptor.h"
 #include "server/decision_flow.h"
 #include "server/metrics/registry.h"
+#include "server/outcome_flow.h"
 #include "server/strategy_holder.h"
 #include "storage/store.h"
 
 namespace nbo::server {
 
 // Thread-safe: every method may be called concurrently.
-class ServerMetrics : public FlowObserver {
+class ServerMetrics : public FlowObserver, public OutcomeObserver {
  public:
   // Registers every family in `registry` (which must outlive this), including process metrics and
   // scrape-time gauges reading `strategies` and `store` (both must outlive the registry's scrapes).
@@ -28,6 +29,9 @@ class ServerMetrics : public FlowObserver {
   void OnDecision(v1::Channel channel, absl::string_view result, absl::Duration latency) override;
   void OnIngest(int64_t applied, int64_t duplicates, int64_t rejected, int64_t suppressed) override;
   void OnSegmentTransition(absl::string_view from, absl::string_view to) override;
+  // nbo_outcomes_total{channel,outcome,result}; unknown outcome names count as "unspecified",
+  // unknown results as "error".
+  void OnOutcome(v1::Channel channel, absl::string_view outcome, absl::string_view result) override;
   // Outcome of a strategy (re)load from any source (RPC, SIGHUP).
   void OnStrategyReload(const absl::Status& status);
   // One finished RPC. `method` is the full gRPC method name ("/nbo.v1.DecisionService/Decide").
@@ -37,8 +41,10 @@ class ServerMetrics : public FlowObserver {
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> InterceptorFactory();
 
  private:
-  static constexpr int kChannels = 8;  // CHANNEL_UNSPECIFIED..CHANNEL_CHAT
-  static constexpr int kResults = 7;   // kResultNames in server_metrics.cc has one name each
+  static constexpr int kChannels = 8;        // CHANNEL_UNSPECIFIED..CHANNEL_CHAT
+  static constexpr int kResults = 7;         // kResultNames in server_metrics.cc has one name each
+  static constexpr int kOutcomes = 5;        // OUTCOME_UNSPECIFIED..OUTCOME_IGNORED (kOutcomeNames)
+  static constexpr int kOutcomeResults = 6;  // kOutcomeResultNames in server_metrics.cc
 
   metrics::Family<metrics::Counter>& transitions_;
   metrics::Family<metrics::Counter>& rpcs_;
@@ -46,6 +52,8 @@ class ServerMetrics : public FlowObserver {
   std::array<metrics::Counter*, 4> ingested_{};  // applied, duplicate, rejected, suppressed
   std::array<std::array<metrics::Counter*, kResults>, kChannels> decisions_{};
   std::array<metrics::Histogram*, kChannels> latency_{};
+  std::array<std::array<std::array<metrics::Counter*, kOutcomeResults>, kOutcomes>, kChannels>
+      outcomes_{};
 };
 
 }  // namespace nbo::server

@@ -45,5 +45,41 @@ TEST(ServerMetricsTest, RendersDecisionsTransitionsRpcsAndStrategy) {
   EXPECT_THAT(text, HasSubstr("process_start_time_seconds"));
 }
 
+TEST(ServerMetricsTest, CountsOutcomesByChannelOutcomeAndResult) {
+  metrics::Registry registry;
+  StrategyHolder strategies("unused");
+  storage::MemoryStore store;
+  ServerMetrics m(registry, strategies, store);
+  OutcomeObserver& observer = m;
+  observer.OnOutcome(v1::CHANNEL_WEB, "accepted", "recorded");
+  observer.OnOutcome(v1::CHANNEL_WEB, "accepted", "recorded");
+  observer.OnOutcome(v1::CHANNEL_CALL_CENTRE, "ignored", "duplicate");
+  observer.OnOutcome(v1::CHANNEL_UNSPECIFIED, "unspecified", "invalid");
+  observer.OnOutcome(static_cast<v1::Channel>(99), "c-1234", "d-0193");  // never a label value
+
+  const std::string text = metrics::Render(registry);
+  EXPECT_THAT(text, HasSubstr("# HELP nbo_outcomes_total RecordOutcome calls"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(R"(nbo_outcomes_total{channel="web",outcome="accepted",result="recorded"} 2)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(nbo_outcomes_total{channel="call_centre",outcome="ignored",result="duplicate"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(nbo_outcomes_total{channel="unspecified",outcome="unspecified",result="invalid"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(nbo_outcomes_total{channel="unspecified",outcome="unspecified",result="error"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(R"(nbo_outcomes_total{channel="sms",outcome="declined",result="expired"} 0)"));
+  EXPECT_THAT(text, Not(HasSubstr("c-1234")));
+  EXPECT_THAT(text, Not(HasSubstr("d-0193")));
+}
+
 }  // namespace
 }  // namespace nbo::server

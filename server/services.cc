@@ -14,12 +14,6 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const abs
   return reactor;
 }
 
-grpc::ServerUnaryReactor* NotYet(grpc::CallbackServerContext* context, absl::string_view rpc,
-                                 absl::string_view area) {
-  return Finish(context, absl::UnimplementedError(absl::StrCat(
-                             rpc, " is not available yet: it arrives with the ", area, " work")));
-}
-
 // Unary handlers that call a flow and finish with its result.
 template <typename Response>
 grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context,
@@ -37,9 +31,9 @@ grpc::ServerUnaryReactor* DecisionServiceImpl::Decide(grpc::CallbackServerContex
 }
 
 grpc::ServerUnaryReactor* DecisionServiceImpl::RecordOutcome(grpc::CallbackServerContext* context,
-                                                             const v1::OutcomeRequest*,
-                                                             v1::OutcomeResponse*) {
-  return NotYet(context, "RecordOutcome", "closed-loop (outcomes and learning)");
+                                                             const v1::OutcomeRequest* request,
+                                                             v1::OutcomeResponse* response) {
+  return Reply(context, outcomes_.Record(*request), response);
 }
 
 grpc::Status DecisionServiceImpl::IngestEvents(grpc::ServerContext* context,

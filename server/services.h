@@ -1,4 +1,4 @@
-// gRPC callback services: thin adapters from the wire to DecisionFlow and StrategyHolder.
+// gRPC callback services: thin adapters from the wire to the flows and StrategyHolder.
 // Handlers run on gRPC's callback threads; the work they do inline is bounded (a RocksDB point
 // read and a WAL append without fsync by default; see docs/architecture.md).
 #ifndef NBO_SERVER_SERVICES_H_
@@ -13,6 +13,7 @@
 #include "server/decision_flow.h"
 #include "server/explain_flow.h"
 #include "server/ingest_flow.h"
+#include "server/outcome_flow.h"
 #include "server/profile_flow.h"
 #include "server/strategy_holder.h"
 
@@ -24,7 +25,9 @@ class DecisionServiceImpl final
     : public v1::DecisionService::WithCallbackMethod_Decide<
           v1::DecisionService::WithCallbackMethod_RecordOutcome<v1::DecisionService::Service>> {
  public:
-  DecisionServiceImpl(DecisionFlow& flow, IngestFlow& ingest) : flow_(flow), ingest_(ingest) {}
+  // All flows must outlive the service.
+  DecisionServiceImpl(DecisionFlow& flow, OutcomeFlow& outcomes, IngestFlow& ingest)
+      : flow_(flow), outcomes_(outcomes), ingest_(ingest) {}
 
   grpc::ServerUnaryReactor* Decide(grpc::CallbackServerContext* context,
                                    const v1::DecideRequest* request,
@@ -38,6 +41,7 @@ class DecisionServiceImpl final
 
  private:
   DecisionFlow& flow_;
+  OutcomeFlow& outcomes_;
   IngestFlow& ingest_;
 };
 

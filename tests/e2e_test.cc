@@ -123,7 +123,7 @@ TEST(EndToEndTest, DecisionsUpdateTheProfileWhichSurvivesARestart) {
     EXPECT_FALSE(first.decision_id().empty());
     EXPECT_EQ(first.customer_id(), "c-1001");
     EXPECT_FALSE(first.segment_id().empty());
-    EXPECT_EQ(first.strategy_version(), "2026-11-23.1");
+    EXPECT_EQ(first.strategy_version(), "2026-11-23.2");
     ASSERT_GE(first.offers_size(), 1);
     EXPECT_FALSE(first.offers(0).reason().empty());
 
@@ -170,8 +170,8 @@ TEST(EndToEndTest, BadRequestsGetSpecificCodes) {
   v1::OutcomeResponse outcome;
   auto ctx = Client::Context();
   s = client.decisions().RecordOutcome(ctx.get(), v1::OutcomeRequest(), &outcome);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(s.error_message(), HasSubstr("closed-loop"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("decision_id"));
 
   EXPECT_EQ(server->Stop(), 0);
 }
@@ -328,8 +328,8 @@ TEST(EndToEndTest, BrokenStrategyIsRefusedWhileDecisionsKeepWorking) {
   v1::ReloadStrategyRequest from_file;
   from_file.set_from_file(true);
   ASSERT_TRUE(client.Reload(from_file, &reloaded).ok());
-  EXPECT_EQ(reloaded.info().version(), "2026-11-23.1");
-  EXPECT_EQ(reloaded.previous_version(), "2026-11-23.1");
+  EXPECT_EQ(reloaded.info().version(), "2026-11-23.2");
+  EXPECT_EQ(reloaded.previous_version(), "2026-11-23.2");
   stop = true;
   load.join();
   EXPECT_GT(ok.load(), 0);
@@ -337,7 +337,7 @@ TEST(EndToEndTest, BrokenStrategyIsRefusedWhileDecisionsKeepWorking) {
 
   v1::GetStrategyResponse current;
   ASSERT_TRUE(client.GetStrategy(&current).ok());
-  EXPECT_EQ(current.info().version(), "2026-11-23.1");
+  EXPECT_EQ(current.info().version(), "2026-11-23.2");
   EXPECT_EQ(current.info().checksum().size(), 64u);
   EXPECT_EQ(server->Stop(), 0);
 }
@@ -442,7 +442,7 @@ TEST(EndToEndTest, SighupReloadsTheStrategyFile) {
     std::stringstream ss;
     ss << in.rdbuf();
     std::string json = ss.str();
-    const std::string from = R"("version": "2026-11-23.1")";
+    const std::string from = R"("version": "2026-11-23.2")";
     ASSERT_NE(json.find(from), std::string::npos);
     json.replace(json.find(from), from.size(), R"("version": "reloaded-by-sighup")");
     std::ofstream(strategy, std::ios::trunc) << json;

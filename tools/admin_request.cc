@@ -1,11 +1,16 @@
 #include "tools/admin_request.h"
 
+#include <cmath>
 #include <cstddef>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "tools/customer_ref.h"
 #include "tools/enum_names.h"
 
@@ -94,6 +99,57 @@ std::string DescribeForget(const v1::ForgetCustomerRequest& request) {
   }
   absl::StrAppend(&out, "Nothing was erased. Run again with --yes to erase.\n");
   return out;
+}
+
+namespace {
+
+constexpr v1::Outcome kOutcomes[] = {v1::OUTCOME_PRESENTED, v1::OUTCOME_ACCEPTED,
+                                     v1::OUTCOME_DECLINED, v1::OUTCOME_IGNORED};
+
+}  // namespace
+
+std::string OutcomeWord(v1::Outcome outcome) {
+  if (!v1::Outcome_IsValid(outcome)) return absl::StrCat(static_cast<int>(outcome));
+  absl::string_view name = v1::Outcome_Name(outcome);  // "OUTCOME_ACCEPTED"
+  absl::ConsumePrefix(&name, "OUTCOME_");
+  return absl::AsciiStrToLower(name);
+}
+
+absl::StatusOr<v1::Outcome> ParseOutcome(absl::string_view word) {
+  std::vector<std::string> words;
+  for (v1::Outcome outcome : kOutcomes) {
+    words.push_back(OutcomeWord(outcome));
+    if (word == words.back()) return outcome;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown outcome \"", word, "\"; one of: ", absl::StrJoin(words, ", ")));
+}
+
+absl::StatusOr<v1::OutcomeRequest> BuildOutcomeRequest(absl::string_view decision_id,
+                                                       absl::string_view offer_id,
+                                                       absl::string_view outcome,
+                                                       std::optional<double> value) {
+  constexpr absl::string_view kExample = "nbo outcome d-0193a4c2e1f0... fibre accepted";
+  if (decision_id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("outcome needs a decision id: ", kExample));
+  }
+  if (offer_id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("outcome needs an offer id: ", kExample));
+  }
+  absl::StatusOr<v1::Outcome> parsed = ParseOutcome(outcome);
+  if (!parsed.ok()) return parsed.status();
+  v1::OutcomeRequest request;
+  request.set_decision_id(std::string(decision_id));
+  request.set_offer_id(std::string(offer_id));
+  request.set_outcome(*parsed);
+  if (value.has_value()) {
+    if (!std::isfinite(*value) || *value < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--value must be a number >= 0 (the margin earned), got ", *value));
+    }
+    request.set_value_realised(*value);
+  }
+  return request;
 }
 
 }  // namespace nbo::tools

@@ -102,6 +102,27 @@ int RunDecide(const std::vector<std::string>& command, const CliOptions& options
   return connection.Finish("Decide", status, response, &FormatDecision, out, err);
 }
 
+int RunOutcome(const std::vector<std::string>& command, const CliOptions& options,
+               std::ostream& out, std::ostream& err) {
+  if (command.size() != 4) {
+    return UsageError(err,
+                      "outcome takes a decision id, an offer id and one of accepted, declined, "
+                      "presented, ignored: nbo outcome d-0193a4c2e1f0... fibre accepted "
+                      "[--value 12.5]");
+  }
+  absl::StatusOr<v1::OutcomeRequest> request =
+      BuildOutcomeRequest(command[1], command[2], command[3], options.value);
+  if (!request.ok()) return UsageError(err, request.status().message());
+  Connection connection(options);
+  auto stub = v1::DecisionService::NewStub(connection.channel());
+  auto context = connection.NewContext();
+  v1::OutcomeResponse response;
+  const grpc::Status status = stub->RecordOutcome(context.get(), *request, &response);
+  return connection.Finish(
+      "RecordOutcome", status, response,
+      [&](const v1::OutcomeResponse& r) { return FormatOutcome(*request, r); }, out, err);
+}
+
 // The one customer of profile, consent and forget: the positional argument or --customer.
 // InvalidArgument (with `example`) when there is none or more than one.
 absl::StatusOr<std::string> OneCustomer(const std::vector<std::string>& command,
@@ -423,6 +444,10 @@ std::string Usage() {
       "Commands:\n"
       "  nbo decide --customer REF --channel CHANNEL --event EVENT [event flags]\n"
       "      Sends one interaction and prints the offers with their reasons.\n"
+      "  nbo outcome DECISION_ID OFFER_ID accepted|declined|presented|ignored [--value N]\n"
+      "                             Records what happened to an offer of a past decision\n"
+      "                             (within the server's --decision_ttl); --value is the margin\n"
+      "                             earned. Repeating it changes nothing.\n"
       "  nbo profile REF            The single customer view.\n"
       "  nbo explain DECISION_ID    Every offer a past decision considered: rank or why it was\n"
       "                             dropped, score and a sentence (decisions are kept for the\n"
@@ -475,6 +500,8 @@ std::string Usage() {
       "0..20,\n"
       "  --call_reason (the decision context).\n"
       "\n"
+      "outcome flags: --value N (margin earned, >= 0; default: unknown)\n"
+      "\n"
       "Global flags: --addr HOST:PORT (default 127.0.0.1:50051), --timeout 5s (per call; the\n"
       "ingest stream has no deadline), --json\n"
       "\n"
@@ -485,6 +512,7 @@ std::string Usage() {
       "      --call_reason billing\n"
       "  nbo decide --customer c-1001 --channel store --event purchase --product router,tv-box \\\n"
       "      --amount 120 --margin 30\n"
+      "  nbo outcome d-0193a4c2e1f0a1b2c3d4e5f60718 fibre accepted --value 12.5\n"
       "  nbo profile loyalty:L-77812 --json\n"
       "  nbo explain d-0193a4c2e1f0a1b2c3d4e5f60718\n"
       "  nbo ingest examples/events.jsonl --batch 500\n"
@@ -531,6 +559,7 @@ int RunCli(const std::vector<std::string>& command, const CliOptions& options, s
   }
   if (options.addr.empty()) return UsageError(err, "--addr must not be empty (host:port)");
   if (name == "decide") return RunDecide(command, options, out, err);
+  if (name == "outcome") return RunOutcome(command, options, out, err);
   if (name == "profile") return RunProfile(command, options, out, err);
   if (name == "explain") return RunExplain(command, options, out, err);
   if (name == "ingest") return RunIngest(command, options, out, err);
@@ -539,8 +568,8 @@ int RunCli(const std::vector<std::string>& command, const CliOptions& options, s
   if (name == "forget") return RunForget(command, options, out, err);
   if (name == "strategy") return RunStrategy(command, options, out, err);
   return UsageError(err, absl::StrCat("unknown command \"", name,
-                                      "\"; commands: decide, profile, explain, ingest, link, "
-                                      "consent, forget, strategy, help"));
+                                      "\"; commands: decide, outcome, profile, explain, ingest, "
+                                      "link, consent, forget, strategy, help"));
 }
 
 }  // namespace nbo::tools

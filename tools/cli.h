@@ -1,5 +1,5 @@
-// The commands of the `nbo` command-line client: decide, profile, explain, ingest, link, consent,
-// forget, strategy show|reload|validate, help.
+// The commands of the `nbo` command-line client: decide, outcome, profile, explain, ingest, link,
+// consent, forget, strategy show|reload|validate, help.
 // main.cc parses the flags into CliOptions and calls RunCli; everything else happens here so that
 // tests can drive the client with plain values and an in-process server.
 #ifndef NBO_TOOLS_CLI_H_
@@ -62,6 +62,9 @@ struct CliOptions {
   // without it forget only prints what it would erase and exits kExitUsage). Default: false.
   bool suppress = false;
   bool yes = false;
+  // outcome: --value, the margin actually earned (OutcomeRequest.value_realised), finite and
+  // >= 0. Default: unset (sends 0, "unknown").
+  std::optional<double> value;
 };
 
 // Runs the command named by `command` (the positional arguments, argv[0] excluded) against the

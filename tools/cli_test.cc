@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -26,6 +27,7 @@
 #include "nbo/v1/decision.grpc.pb.h"
 #include "nbo/v1/profile.grpc.pb.h"
 #include "nbo/v1/strategy.grpc.pb.h"
+#include "tools/admin_request.h"
 
 namespace nbo::tools {
 namespace {
@@ -61,6 +63,31 @@ class FakeDecisionService final : public v1::DecisionService::Service {
   v1::DecideRequest last() {
     absl::MutexLock lock(&mu_);
     return last_;
+  }
+
+  // "d-1" is known; "d-dup" answers duplicate; every other id is NOT_FOUND.
+  grpc::Status RecordOutcome(grpc::ServerContext*, const v1::OutcomeRequest* request,
+                             v1::OutcomeResponse* response) override {
+    absl::MutexLock lock(&mu_);
+    last_outcome_ = *request;
+    ++outcomes_;
+    if (request->decision_id() != "d-1" && request->decision_id() != "d-dup") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          absl::StrCat("decision \"", request->decision_id(),
+                                       "\" is unknown or past its attribution window"));
+    }
+    response->set_duplicate(request->decision_id() == "d-dup");
+    response->set_customer_id("c-1001");
+    return grpc::Status::OK;
+  }
+
+  v1::OutcomeRequest last_outcome() {
+    absl::MutexLock lock(&mu_);
+    return last_outcome_;
+  }
+  int outcomes() {
+    absl::MutexLock lock(&mu_);
+    return outcomes_;
   }
 
   // Counts what arrives; an event id "dup-..." is a duplicate, "bad-..." is rejected, and a
@@ -103,6 +130,8 @@ class FakeDecisionService final : public v1::DecisionService::Service {
  private:
   absl::Mutex mu_;
   v1::DecideRequest last_ ABSL_GUARDED_BY(mu_);
+  v1::OutcomeRequest last_outcome_ ABSL_GUARDED_BY(mu_);
+  int outcomes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<int> batch_sizes_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> received_ ABSL_GUARDED_BY(mu_);
 };
@@ -492,8 +521,8 @@ TEST_F(CliTest, UsageErrors) {
   EXPECT_THAT(err_.str(), HasSubstr("Commands:"));
   EXPECT_EQ(Run({"frobnicate"}), kExitUsage);
   EXPECT_EQ(err_.str(),
-            "nbo: unknown command \"frobnicate\"; commands: decide, profile, explain, ingest, "
-            "link, consent, forget, strategy, help\n");
+            "nbo: unknown command \"frobnicate\"; commands: decide, outcome, profile, explain, "
+            "ingest, link, consent, forget, strategy, help\n");
   EXPECT_EQ(Run({"strategy", "delete"}), kExitUsage);
   EXPECT_EQ(Run({"decide", "extra"}), kExitUsage);
   options_.timeout = absl::ZeroDuration();
@@ -505,6 +534,9 @@ TEST_F(CliTest, HelpPrintsUsage) {
   EXPECT_THAT(out_.str(), HasSubstr("nbo decide --customer"));
   EXPECT_THAT(out_.str(), HasSubstr("Examples:"));
   EXPECT_THAT(out_.str(), HasSubstr("nbo explain DECISION_ID"));
+  EXPECT_THAT(out_.str(),
+              HasSubstr("nbo outcome DECISION_ID OFFER_ID accepted|declined|presented|ignored "
+                        "[--value N]"));
   EXPECT_THAT(out_.str(), HasSubstr("nbo strategy validate FILE [--channel web] [--sample 1000]"));
 }
 
@@ -673,6 +705,93 @@ TEST_F(CliTest, ForgetNeedsYes) {
   EXPECT_TRUE(profiles_.last_forget().suppress_future_events());
   EXPECT_EQ(Run({"forget"}), kExitUsage);
   EXPECT_EQ(err_.str(), "nbo: forget needs a customer: nbo forget c-1001 --yes\n");
+}
+
+TEST_F(CliTest, OutcomePrintsWhatWasRecorded) {
+  ASSERT_EQ(Run({"outcome", "d-1", "t_premium", "accepted"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "Recorded: accepted t_premium for decision d-1\n");
+  v1::OutcomeRequest sent = decisions_.last_outcome();
+  EXPECT_EQ(sent.decision_id(), "d-1");
+  EXPECT_EQ(sent.offer_id(), "t_premium");
+  EXPECT_EQ(sent.outcome(), v1::OUTCOME_ACCEPTED);
+  EXPECT_EQ(sent.value_realised(), 0);
+  EXPECT_FALSE(sent.has_at());
+
+  options_.value = 12.5;
+  ASSERT_EQ(Run({"outcome", "d-1", "t_premium", "declined"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "Recorded: declined t_premium for decision d-1, value 12.50\n");
+  sent = decisions_.last_outcome();
+  EXPECT_EQ(sent.outcome(), v1::OUTCOME_DECLINED);
+  EXPECT_EQ(sent.value_realised(), 12.5);
+}
+
+TEST_F(CliTest, OutcomeSaysWhenItWasAlreadyRecorded) {
+  ASSERT_EQ(Run({"outcome", "d-dup", "tv", "ignored"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "Already recorded: ignored tv for decision d-dup (nothing changed)\n");
+}
+
+TEST_F(CliTest, OutcomeJsonPrintsTheResponse) {
+  options_.json = true;
+  ASSERT_EQ(Run({"outcome", "d-dup", "tv", "presented"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\"duplicate\": true"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"customer_id\": \"c-1001\""));
+}
+
+TEST_F(CliTest, OutcomeRefusedByTheServerExitsOne) {
+  EXPECT_EQ(Run({"outcome", "d-404", "tv", "accepted"}), kExitFailed);
+  EXPECT_EQ(err_.str(),
+            "nbo: RecordOutcome: NOT_FOUND: decision \"d-404\" is unknown or past its "
+            "attribution window\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(CliTest, OutcomeUsageErrorsSendNothing) {
+  EXPECT_EQ(Run({"outcome"}), kExitUsage);
+  EXPECT_THAT(err_.str(), StartsWith("nbo: outcome takes a decision id, an offer id and one of"));
+  EXPECT_EQ(Run({"outcome", "d-1", "tv"}), kExitUsage);
+  EXPECT_EQ(Run({"outcome", "d-1", "tv", "accepted", "extra"}), kExitUsage);
+  EXPECT_EQ(Run({"outcome", "d-1", "tv", "bought"}), kExitUsage);
+  EXPECT_EQ(err_.str(),
+            "nbo: unknown outcome \"bought\"; one of: presented, accepted, declined, ignored\n");
+  EXPECT_EQ(Run({"outcome", "d-1", "tv", "ACCEPTED"}), kExitUsage);
+  EXPECT_EQ(Run({"outcome", "", "tv", "accepted"}), kExitUsage);
+  EXPECT_THAT(err_.str(), StartsWith("nbo: outcome needs a decision id"));
+  EXPECT_EQ(Run({"outcome", "d-1", "", "accepted"}), kExitUsage);
+  EXPECT_THAT(err_.str(), StartsWith("nbo: outcome needs an offer id"));
+  options_.value = -1;
+  EXPECT_EQ(Run({"outcome", "d-1", "tv", "accepted"}), kExitUsage);
+  EXPECT_EQ(err_.str(), "nbo: --value must be a number >= 0 (the margin earned), got -1\n");
+  EXPECT_EQ(decisions_.outcomes(), 0);
+}
+
+TEST(OutcomeArgsTest, ParsesEveryOutcomeWord) {
+  EXPECT_EQ(*ParseOutcome("presented"), v1::OUTCOME_PRESENTED);
+  EXPECT_EQ(*ParseOutcome("accepted"), v1::OUTCOME_ACCEPTED);
+  EXPECT_EQ(*ParseOutcome("declined"), v1::OUTCOME_DECLINED);
+  EXPECT_EQ(*ParseOutcome("ignored"), v1::OUTCOME_IGNORED);
+  for (absl::string_view bad : {"", "unspecified", "Accepted", "accept", "2"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(ParseOutcome(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(OutcomeWord(v1::OUTCOME_IGNORED), "ignored");
+  EXPECT_EQ(OutcomeWord(static_cast<v1::Outcome>(42)), "42");
+}
+
+TEST(OutcomeArgsTest, BuildsTheRequest) {
+  auto r = BuildOutcomeRequest("d-1", "fibre", "accepted", 30.0);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->decision_id(), "d-1");
+  EXPECT_EQ(r->offer_id(), "fibre");
+  EXPECT_EQ(r->outcome(), v1::OUTCOME_ACCEPTED);
+  EXPECT_EQ(r->value_realised(), 30.0);
+  EXPECT_EQ(BuildOutcomeRequest("d-1", "fibre", "ignored", std::nullopt)->value_realised(), 0);
+  EXPECT_TRUE(BuildOutcomeRequest("d-1", "fibre", "ignored", 0.0).ok());
+  for (double bad :
+       {-0.01, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(BuildOutcomeRequest("d-1", "fibre", "accepted", bad).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
 }
 
 // A loopback port nobody listens on: bound to port 0 by the kernel, then closed.

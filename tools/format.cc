@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/admin_request.h"
 #include "tools/customer_ref.h"
 #include "tools/enum_names.h"
 
@@ -255,6 +256,17 @@ std::string FormatForget(const v1::ForgetCustomerRequest& request,
   if (request.suppress_future_events()) absl::StrAppend(&text, "; future events suppressed");
   std::string out;
   Line(out, "Forgot", text);
+  return out;
+}
+
+std::string FormatOutcome(const v1::OutcomeRequest& request, const v1::OutcomeResponse& response) {
+  std::string out = absl::StrCat(
+      response.duplicate() ? "Already recorded: " : "Recorded: ", OutcomeWord(request.outcome()),
+      " ", request.offer_id(), " for decision ", request.decision_id());
+  if (request.value_realised() > 0)
+    absl::StrAppend(&out, ", value ", Money(request.value_realised()));
+  if (response.duplicate()) out += " (nothing changed)";
+  out += "\n";
   return out;
 }
 

@@ -40,6 +40,10 @@ std::string FormatConsent(const v1::UpdateConsentRequest& request);
 std::string FormatForget(const v1::ForgetCustomerRequest& request,
                          const v1::ForgetCustomerResponse& response);
 
+// `nbo outcome`: "Recorded: accepted fibre for decision d-1" (", value 12.50" when
+// value_realised > 0); "Already recorded: ... (nothing changed)" when the server says duplicate.
+std::string FormatOutcome(const v1::OutcomeRequest& request, const v1::OutcomeResponse& response);
+
 // Version, name, checksum, load time and source, counts, warnings.
 std::string FormatStrategyInfo(const v1::StrategyInfo& info);
 

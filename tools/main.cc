@@ -57,6 +57,8 @@ ABSL_FLAG(bool, opt_in, false, "consent: the customer opts in");
 ABSL_FLAG(bool, opt_out, false, "consent: the customer opts out");
 ABSL_FLAG(bool, suppress, false, "forget: drop later events for the customer's identities");
 ABSL_FLAG(bool, yes, false, "forget: really erase the customer");
+ABSL_FLAG(std::optional<double>, value, std::nullopt,
+          "outcome: margin actually earned, >= 0 (default: unknown)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(nbo::tools::Usage());
@@ -88,6 +90,7 @@ int main(int argc, char** argv) {
   options.opt_out = absl::GetFlag(FLAGS_opt_out);
   options.suppress = absl::GetFlag(FLAGS_suppress);
   options.yes = absl::GetFlag(FLAGS_yes);
+  options.value = absl::GetFlag(FLAGS_value);
   nbo::tools::DecideArgs& d = options.decide;
   d.customer = absl::GetFlag(FLAGS_customer);
   d.channel = absl::GetFlag(FLAGS_channel);
