@@ -86,7 +86,8 @@ void ApplyConsent(v1::Profile& profile, v1::Channel channel, bool opted_in, absl
 bool MarketingAllowed(const v1::Profile& profile, v1::Channel channel);
 
 // Counts one `outcome` of `offer_id` at `at` in the profile's contact history (the last_* time
-// moves forward only). OUTCOME_UNSPECIFIED changes nothing.
+// moves forward only). IGNORED extends ignored_streak (unless older than the last accept or
+// decline), ACCEPTED and DECLINED end it. OUTCOME_UNSPECIFIED changes nothing.
 void RecordContact(v1::Profile& profile, absl::string_view offer_id, v1::Outcome outcome,
                    absl::Time at);
 

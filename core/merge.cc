@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/apply_event.h"
+#include "core/offer_policy.h"
 #include "core/time_util.h"
 
 namespace nbo::core {
@@ -154,6 +155,25 @@ void MergeContacts(v1::Profile& s, const v1::Profile& a) {
     MaxTime(*into, from, NBO_TIME_FIELD(v1::OfferContact, last_accepted));
     MaxTime(*into, from, NBO_TIME_FIELD(v1::OfferContact, last_declined));
     MaxTime(*into, from, NBO_TIME_FIELD(v1::OfferContact, last_ignored));
+    // The longer streak counts, unless an accept or decline (of either) came after every ignore.
+    into->set_ignored_streak(std::max(into->ignored_streak(), from.ignored_streak()));
+    const absl::Time answered =
+        std::max(FromProto(into->last_accepted()), FromProto(into->last_declined()));
+    if (into->has_last_ignored() && answered > FromProto(into->last_ignored())) {
+      into->set_ignored_streak(0);
+    }
+  }
+  // Both contact logs count towards the caps: merged in time order, newest kept.
+  if (!a.contact_log().empty()) {
+    std::vector<v1::ContactLogEntry> log(s.contact_log().begin(), s.contact_log().end());
+    log.insert(log.end(), a.contact_log().begin(), a.contact_log().end());
+    std::stable_sort(log.begin(), log.end(),
+                     [](const v1::ContactLogEntry& x, const v1::ContactLogEntry& y) {
+                       return FromProto(x.at()) < FromProto(y.at());
+                     });
+    const size_t keep = std::min(log.size(), static_cast<size_t>(kMaxContactLog));
+    s.clear_contact_log();
+    for (size_t i = log.size() - keep; i < log.size(); ++i) *s.add_contact_log() = log[i];
   }
 }
 

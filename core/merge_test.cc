@@ -301,5 +301,27 @@ TEST(MergeProfilesTest, MergeEqualsApplyingAllEventsToOneProfile) {
   EXPECT_EQ(s.recent_events(0).event_id(), "e2");
 }
 
+TEST_F(MergeTest, ContactLogsAndIgnoreStreaksCombine) {
+  s_.clear_contacts();
+  a_.clear_contacts();
+  for (int i = 0; i < 2; ++i) RecordContact(s_, "tv", v1::OUTCOME_IGNORED, kT0 - 3 * kDay);
+  for (int i = 0; i < 3; ++i) RecordContact(a_, "tv", v1::OUTCOME_IGNORED, kT0 - 2 * kDay);
+  RecordContact(s_, "phone", v1::OUTCOME_IGNORED, kT0 - 4 * kDay);
+  RecordContact(a_, "phone", v1::OUTCOME_DECLINED, kT0 - kDay);
+  for (auto* p : {&s_, &a_}) {
+    v1::ContactLogEntry* e = p->add_contact_log();
+    e->set_offer_id(p == &s_ ? "tv" : "phone");
+    ToProto(p == &s_ ? kT0 - kDay : kT0 - 2 * kDay, e->mutable_at());
+  }
+  ASSERT_TRUE(MergeProfiles(s_, a_, kT0));
+  for (const auto& c : s_.contacts()) {
+    if (c.offer_id() == "tv") EXPECT_EQ(c.ignored_streak(), 3);
+    if (c.offer_id() == "phone") EXPECT_EQ(c.ignored_streak(), 0);  // declined after the ignore
+  }
+  ASSERT_EQ(s_.contact_log_size(), 2);
+  EXPECT_EQ(s_.contact_log(0).offer_id(), "phone");  // oldest first
+  EXPECT_EQ(s_.contact_log(1).offer_id(), "tv");
+}
+
 }  // namespace
 }  // namespace nbo::core

@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/flow_test_util.h"
+#include "server/outcome_flow.h"
 
 namespace nbo::server {
 namespace {
@@ -157,6 +158,174 @@ TEST_F(DecisionFlowTest, ConcurrentDecisionsForOneCustomerLoseNoUpdate) {
   auto profile = store_.GetProfile("c-hot");
   ASSERT_TRUE(profile.ok());
   EXPECT_EQ(profile->interactions(), kThreads * kPerThread);
+}
+
+// --- Budgets, contact history and degradation through the flow. ---
+
+constexpr absl::string_view kBudgetStrategy = R"json({
+  "version": "budget-flow", "currency": "EUR",
+  "offers": [
+    {"id": "promo", "name": "Promo", "kind": "cross_sell", "margin": 100, "cost": 5,
+     "prior": {"rate": 0.5}, "reason": "r",
+     "budget": {"daily_count": 100, "pacing": "none"}},
+    {"id": "plain", "name": "Plain", "kind": "cross_sell", "margin": 10, "prior": {"rate": 0.5},
+     "reason": "r"},
+    {"id": "device", "name": "Device", "kind": "cross_sell", "product": "phone", "margin": 50,
+     "cost": 30, "prior": {"rate": 0.5}, "reason": "r",
+     "budget": {"daily_amount": 60, "charge_on": "acceptance", "pacing": "none"}},
+    {"id": "fallback", "name": "Fallback", "kind": "service", "margin": 0, "reason": "r"}
+  ],
+  "segments": [{"id": "all", "name": "All", "rule": "true",
+                "treatments": [{"offer_id": "promo"}, {"offer_id": "device"},
+                               {"offer_id": "plain"}]}],
+  "fallbacks": [{"channel": "*", "offer_ids": ["fallback"]}],
+  "contact_policy": {"decline_cooldown_days": 30}
+})json";
+
+class BudgetFlowTest : public testing::FlowTest {
+ protected:
+  BudgetFlowTest() {
+    auto loaded = strategies_.LoadInline(std::string(kBudgetStrategy), kT0);
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+  }
+  static constexpr char kPromoToday[] = "budget/promo/day/2026-01-01/count";
+};
+
+TEST_F(BudgetFlowTest, ResponsesCarryTheChecksumAndChargesArePersisted) {
+  auto r = Decide("c-1", PageView("e1"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->strategy_checksum(), strategies_.Current()->info.checksum());
+  EXPECT_EQ(r->strategy_checksum().size(), 64u);
+  ASSERT_GE(r->offers_size(), 1);
+  EXPECT_EQ(r->offers(0).offer_id(), "promo");
+  EXPECT_DOUBLE_EQ(r->offers(0).parts().value(), 95);  // margin - cost
+  EXPECT_EQ(*store_.GetCounter(kPromoToday), 1);
+  // The decision log keeps the budget state for ExplainDecision.
+  auto record = store_.GetDecision(r->decision_id());
+  ASSERT_TRUE(record.ok());
+  ASSERT_GE(record->budgets_size(), 1);
+  EXPECT_EQ(record->budgets(0).key(), kPromoToday);
+  EXPECT_DOUBLE_EQ(record->budgets(0).limit(), 100);
+}
+
+TEST_F(BudgetFlowTest, EightClientsNeverExceedABudgetAndItSurvivesARestart) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 40;  // 320 decisions for a budget of 100
+  std::atomic<int> promos{0};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = Decide(absl::StrCat("c-", t, "-", i), PageView(absl::StrCat("e-", t, "-", i)));
+        if (!r.ok()) {
+          ++errors;
+          continue;
+        }
+        for (const auto& o : r->offers()) promos += o.offer_id() == "promo";
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(promos.load(), 100);
+  EXPECT_EQ(budgets_.Spent(kPromoToday), 100);
+  EXPECT_EQ(*store_.GetCounter(kPromoToday), 100);
+
+  // A restart: a new ledger over the same store starts from the persisted count.
+  BudgetLedger restarted(store_);
+  DecisionFlow flow(customers_, strategies_, clock_, ids_, restarted, nullptr);
+  auto r = flow.Decide(core::testing::Request("c-new", PageView("e-new")));
+  ASSERT_TRUE(r.ok());
+  for (const auto& o : r->offers()) EXPECT_NE(o.offer_id(), "promo");
+  EXPECT_EQ(restarted.Spent(kPromoToday), 100);
+}
+
+TEST_F(BudgetFlowTest, AFailedCommitGivesTheBudgetBack) {
+  store_.FailWritesWith(absl::UnavailableError("disk full"));
+  EXPECT_FALSE(Decide("c-1", PageView("e1")).ok());
+  EXPECT_EQ(budgets_.Spent(kPromoToday), 0);
+  store_.FailWritesWith(absl::OkStatus());
+  ASSERT_TRUE(Decide("c-1", PageView("e2")).ok());
+  EXPECT_EQ(budgets_.Spent(kPromoToday), 1);
+}
+
+TEST_F(BudgetFlowTest, DeclineCoolsTheOfferDownAndAcceptanceChargesItsBudget) {
+  OutcomeFlow outcomes(customers_, strategies_, clock_, budgets_, nullptr);
+  auto first = Decide("c-1", PageView("e1"));
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->offers(1).offer_id(), "device");
+  v1::OutcomeRequest declined;
+  declined.set_decision_id(first->decision_id());
+  declined.set_offer_id("promo");
+  declined.set_outcome(v1::OUTCOME_DECLINED);
+  ASSERT_TRUE(outcomes.Record(declined).ok());
+  v1::OutcomeRequest accepted = declined;
+  accepted.set_offer_id("device");
+  accepted.set_outcome(v1::OUTCOME_ACCEPTED);
+  ASSERT_TRUE(outcomes.Record(accepted).ok());
+  EXPECT_EQ(*store_.GetCounter("budget/device/day/2026-01-01/amount"), 3000);
+  // A repeat of the acceptance charges nothing more.
+  ASSERT_TRUE(outcomes.Record(accepted).ok());
+  EXPECT_EQ(budgets_.Spent("budget/device/day/2026-01-01/amount"), 3000);
+
+  clock_.Advance(absl::Hours(1));
+  auto second = Decide("c-1", PageView("e2"));
+  ASSERT_TRUE(second.ok());
+  std::vector<std::string> ids;
+  for (const auto& o : second->offers()) ids.push_back(o.offer_id());
+  // promo cools down; device was accepted (never again); plain is what is left.
+  EXPECT_EQ(ids, std::vector<std::string>{"plain"});
+
+  // Another customer: one more acceptance of the device (60 EUR a day, 30 each) uses it up.
+  auto other = Decide("c-2", PageView("e3"));
+  ASSERT_TRUE(other.ok());
+  accepted.set_decision_id(other->decision_id());
+  ASSERT_TRUE(outcomes.Record(accepted).ok());
+  auto third = Decide("c-3", PageView("e4"));
+  ASSERT_TRUE(third.ok());
+  for (const auto& o : third->offers()) EXPECT_NE(o.offer_id(), "device");
+}
+
+TEST_F(BudgetFlowTest, ASlowProfileReadAnswersFromTheFallbackList) {
+  slow_profile_read_ms_ = 45;  // 90% of the default 50 ms budget
+  auto r = Decide("c-1", PageView("e1"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->fallback());
+  EXPECT_EQ(r->fallback_cause(), "latency_budget");
+  ASSERT_EQ(r->offers_size(), 1);
+  EXPECT_EQ(r->offers(0).offer_id(), "fallback");
+  EXPECT_EQ(observer_.fallbacks, std::vector<std::string>{"latency_budget"});
+  // The event was applied all the same, and no budget was spent.
+  EXPECT_EQ(store_.GetProfile("c-1")->interactions(), 1);
+  EXPECT_EQ(budgets_.Spent(kPromoToday), 0);
+
+  // The client's deadline caps the budget: 30 ms left and a 28 ms read is past 80% of it.
+  slow_profile_read_ms_ = 28;
+  auto tight = flow_.Decide(core::testing::Request("c-1", PageView("e2")),
+                            clock_.Now() + absl::Milliseconds(30));
+  ASSERT_TRUE(tight.ok());
+  EXPECT_EQ(tight->fallback_cause(), "latency_budget");
+  // Without a tight deadline a 28 ms read is within budget.
+  auto relaxed = Decide("c-1", PageView("e3"));
+  ASSERT_TRUE(relaxed.ok());
+  EXPECT_FALSE(relaxed->fallback());
+}
+
+TEST_F(BudgetFlowTest, ExhaustedBudgetFallsBackWithItsCause) {
+  auto only_promo = std::string(kBudgetStrategy);
+  only_promo.replace(only_promo.find(R"(, {"offer_id": "device"},)"),
+                     std::string(R"(, {"offer_id": "device"},)").size() + std::string(R"(
+                               {"offer_id": "plain"})")
+                                                                              .size(),
+                     "");
+  auto loaded = strategies_.LoadInline(only_promo, kT0);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_TRUE(budgets_.Add(kPromoToday, 100).ok());
+  auto r = Decide("c-1", PageView("e1"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->fallback());
+  EXPECT_EQ(r->fallback_cause(), "budget_exhausted");
 }
 
 }  // namespace

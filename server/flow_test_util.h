@@ -2,6 +2,7 @@
 #ifndef NBO_SERVER_FLOW_TEST_UTIL_H_
 #define NBO_SERVER_FLOW_TEST_UTIL_H_
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,7 @@ class FlowTest : public ::testing::Test {
  protected:
   FlowTest()
       : clock_(core::testing::kT0),
-        store_(StoreOptions(clock_)),
+        store_(StoreOptions(clock_, slow_profile_read_ms_)),
         strategies_("unused.json"),
         ids_(7),
         customers_(store_, ids_),
@@ -54,9 +55,14 @@ class FlowTest : public ::testing::Test {
     EXPECT_TRUE(loaded.ok()) << loaded.status();
   }
 
-  static storage::MemoryStoreOptions StoreOptions(const core::FakeClock& clock) {
+  // Every profile read advances the fake clock by `slow_ms` milliseconds (a slow store).
+  static storage::MemoryStoreOptions StoreOptions(core::FakeClock& clock,
+                                                  const std::atomic<int>& slow_ms) {
     storage::MemoryStoreOptions options;
     options.now = [&clock] { return clock.Now(); };
+    options.on_profile_read = [&clock, &slow_ms] {
+      if (const int ms = slow_ms.load(); ms > 0) clock.Advance(absl::Milliseconds(ms));
+    };
     return options;
   }
 
@@ -98,6 +104,7 @@ class FlowTest : public ::testing::Test {
   }
 
   core::FakeClock clock_;
+  std::atomic<int> slow_profile_read_ms_{0};
   storage::MemoryStore store_;
   StrategyHolder strategies_;
   IdGenerator ids_;

@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::array<absl::string_view, 7> kResultNames = {
     "offers", "fallback", "no_offer", "duplicate", "suppressed", "invalid", "error"};
+constexpr absl::string_view kFallbackCauseNames[] = {"no_eligible_offer", "budget_exhausted",
+                                                     "latency_budget"};
 
 constexpr std::array<absl::string_view, 5> kOutcomeNames = {"unspecified", "presented", "accepted",
                                                             "declined", "ignored"};
@@ -107,6 +109,17 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
       "nbo_decisions_total",
       "Decide calls by channel and result (offers, fallback, no_offer, duplicate, suppressed, "
       "invalid, error).");
+  auto& fallbacks = registry.AddCounter(
+      "nbo_decision_fallbacks_total",
+      "Decide calls answered from the fallback offers, by channel and cause (no_eligible_offer, "
+      "budget_exhausted, latency_budget).");
+  for (int c = 0; c < kChannels; ++c) {
+    const std::string channel(core::ChannelName(static_cast<v1::Channel>(c)));
+    for (int f = 0; f < kFallbackCauses; ++f) {
+      fallbacks_[c][f] =
+          &fallbacks.Add({{"channel", channel}, {"cause", std::string(kFallbackCauseNames[f])}});
+    }
+  }
   auto& latency = registry.AddHistogram(
       "nbo_decision_latency_seconds", "Server-side Decide latency, by channel.", DecisionBuckets());
   for (int c = 0; c < kChannels; ++c) {
@@ -205,6 +218,15 @@ void ServerMetrics::OnDecision(v1::Channel channel, absl::string_view result,
   const int c = channel >= 0 && channel < kChannels ? channel : 0;
   decisions_[c][ResultIndex(result)]->Increment();
   latency_[c]->Observe(absl::ToDoubleSeconds(latency));
+}
+
+void ServerMetrics::OnFallback(v1::Channel channel, absl::string_view cause) {
+  const int c = channel >= 0 && channel < kChannels ? channel : 0;
+  int f = 0;  // an unknown cause counts as no_eligible_offer rather than growing the label set
+  for (int i = 0; i < kFallbackCauses; ++i) {
+    if (kFallbackCauseNames[i] == cause) f = i;
+  }
+  fallbacks_[c][f]->Increment();
 }
 
 void ServerMetrics::OnIngest(int64_t applied, int64_t duplicates, int64_t rejected,

@@ -27,6 +27,7 @@ class ServerMetrics : public FlowObserver, public OutcomeObserver {
                 storage::Store& store);
 
   void OnDecision(v1::Channel channel, absl::string_view result, absl::Duration latency) override;
+  void OnFallback(v1::Channel channel, absl::string_view cause) override;
   void OnIngest(int64_t applied, int64_t duplicates, int64_t rejected, int64_t suppressed) override;
   void OnSegmentTransition(absl::string_view from, absl::string_view to) override;
   // nbo_outcomes_total{channel,outcome,result}; unknown outcome names count as "unspecified",
@@ -51,6 +52,9 @@ class ServerMetrics : public FlowObserver, public OutcomeObserver {
   metrics::Family<metrics::Counter>& reloads_;
   std::array<metrics::Counter*, 4> ingested_{};  // applied, duplicate, rejected, suppressed
   std::array<std::array<metrics::Counter*, kResults>, kChannels> decisions_{};
+  // nbo_decision_fallbacks_total by channel and cause (kFallbackCauses order).
+  static constexpr int kFallbackCauses = 3;
+  std::array<std::array<metrics::Counter*, kFallbackCauses>, kChannels> fallbacks_{};
   std::array<metrics::Histogram*, kChannels> latency_{};
   std::array<std::array<std::array<metrics::Counter*, kOutcomeResults>, kOutcomes>, kChannels>
       outcomes_{};

@@ -21,6 +21,8 @@ TEST(ServerMetricsTest, RendersDecisionsTransitionsRpcsAndStrategy) {
   ServerMetrics m(registry, strategies, store);
   m.OnDecision(v1::CHANNEL_WEB, "offers", absl::Microseconds(120));
   m.OnDecision(v1::CHANNEL_CALL_CENTRE, "fallback", absl::Microseconds(300));
+  m.OnFallback(v1::CHANNEL_CALL_CENTRE, "budget_exhausted");
+  m.OnFallback(v1::CHANNEL_WEB, "not-a-cause");
   m.OnSegmentTransition("", "everyone");
   m.OnRpcDone("/nbo.v1.DecisionService/Decide", grpc::StatusCode::INVALID_ARGUMENT);
   m.OnRpcDone("/evil/c-1234", grpc::StatusCode::UNIMPLEMENTED);
@@ -30,6 +32,14 @@ TEST(ServerMetricsTest, RendersDecisionsTransitionsRpcsAndStrategy) {
   EXPECT_THAT(text, HasSubstr(R"(nbo_decisions_total{channel="web",result="offers"} 1)"));
   EXPECT_THAT(text, HasSubstr(R"(nbo_decisions_total{channel="call_centre",result="fallback"} 1)"));
   EXPECT_THAT(text, HasSubstr(R"(nbo_decision_latency_seconds_count{channel="web"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(nbo_decision_fallbacks_total{cause="budget_exhausted",channel="call_centre"} 1)"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(R"(nbo_decision_fallbacks_total{cause="no_eligible_offer",channel="web"} 1)"));
+  EXPECT_THAT(text, Not(HasSubstr("not-a-cause")));
   EXPECT_THAT(text, HasSubstr(R"(nbo_segment_transitions_total{from="",to="everyone"} 1)"));
   EXPECT_THAT(
       text,

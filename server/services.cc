@@ -27,7 +27,12 @@ grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context,
 grpc::ServerUnaryReactor* DecisionServiceImpl::Decide(grpc::CallbackServerContext* context,
                                                       const v1::DecideRequest* request,
                                                       v1::DecideResponse* response) {
-  return Reply(context, flow_.Decide(*request), response);
+  // The client's deadline (none: the far future) bounds the decision's latency budget.
+  const auto deadline = context->deadline();
+  const absl::Time until = deadline == std::chrono::system_clock::time_point::max()
+                               ? absl::InfiniteFuture()
+                               : absl::FromChrono(deadline);
+  return Reply(context, flow_.Decide(*request, until), response);
 }
 
 grpc::ServerUnaryReactor* DecisionServiceImpl::RecordOutcome(grpc::CallbackServerContext* context,

@@ -26,6 +26,7 @@ absl::StatusOr<std::string> MemoryStore::Read(int table, std::string_view key, c
 }
 
 absl::StatusOr<nbo::v1::Profile> MemoryStore::GetProfile(std::string_view customer_id) {
+  if (options_.on_profile_read) options_.on_profile_read();
   absl::StatusOr<std::string> bytes = Read(Index(Table::kProfiles), customer_id, "profile");
   if (!bytes.ok()) return bytes.status();
   nbo::v1::Profile profile;

@@ -29,6 +29,9 @@ struct MemoryStoreOptions {
   std::function<absl::Time()> now = absl::Now;
   // What GetSuppressionSalt returns. Default: 32 fixed, non-secret bytes.
   std::string suppression_salt = std::string(32, '\x5a');
+  // Called at the start of every GetProfile (e.g. to simulate a slow read by advancing a fake
+  // clock). Must be thread-safe. Default: none.
+  std::function<void()> on_profile_read;
 };
 
 // Thread-safe: all methods may be called concurrently. Records are kept serialized, so a
