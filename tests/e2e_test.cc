@@ -6,11 +6,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -427,6 +429,151 @@ TEST(EndToEndTest, ExplainDecisionShowsEveryCandidate) {
       absl::Seconds(30));
   EXPECT_EQ(cli.exit_code, 0) << cli.stderr_text;
   EXPECT_THAT(cli.stdout_text, HasSubstr("Dropped"));
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+// The decision engine over gRPC: a life event's trigger wins, a declined offer cools down, an
+// opt-out removes every marketing offer, and ExplainDecision says why for each candidate.
+TEST(EndToEndTest, TriggersCooldownsConsentAndExplanations) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  Client client(server->grpc_address());
+  auto strategies = v1::StrategyService::NewStub(client.channel());
+  const auto explain = [&](const std::string& id) {
+    v1::ExplainDecisionRequest req;
+    req.set_decision_id(id);
+    v1::ExplainDecisionResponse out;
+    auto ctx = Client::Context();
+    EXPECT_TRUE(strategies->ExplainDecision(ctx.get(), req, &out).ok());
+    return out;
+  };
+  const auto outcome_of = [](const v1::ExplainDecisionResponse& e, const std::string& offer) {
+    for (const auto& c : e.candidates()) {
+      if (c.offer_id() == offer) return c.outcome();
+    }
+    return std::string("absent");
+  };
+
+  // A prospect tells the call centre they moved: the movers' offer wins, tagged with the trigger.
+  v1::Event moved;
+  moved.set_event_id("life-1");
+  moved.set_channel(v1::CHANNEL_WEB);
+  moved.mutable_life_event()->set_kind("moved_home");
+  v1::DecideResponse first;
+  ASSERT_TRUE(client.Decide("c-2001", moved, &first).ok());
+  ASSERT_GE(first.offers_size(), 1);
+  EXPECT_EQ(first.offers(0).offer_id(), "xs_movers_broadband");
+  EXPECT_THAT(first.offers(0).reason_codes(), ::testing::Contains("LIFE_EVENT_MOVED_HOME"));
+  EXPECT_FALSE(first.offers(0).reason().empty());
+  EXPECT_EQ(first.strategy_checksum().size(), 64u);
+  const v1::ExplainDecisionResponse explained = explain(first.decision_id());
+  EXPECT_THAT(explained.active_triggers(), ::testing::Contains("moved_home"));
+  EXPECT_FALSE(explained.dimension_levels().empty());
+  EXPECT_EQ(outcome_of(explained, "xs_movers_broadband"), "chosen");
+
+  // The customer declines it: the next decision does not make it again, and says why.
+  v1::OutcomeRequest declined;
+  declined.set_decision_id(first.decision_id());
+  declined.set_offer_id("xs_movers_broadband");
+  declined.set_outcome(v1::OUTCOME_DECLINED);
+  v1::OutcomeResponse recorded;
+  auto ctx = Client::Context();
+  ASSERT_TRUE(client.decisions().RecordOutcome(ctx.get(), declined, &recorded).ok());
+  EXPECT_EQ(recorded.customer_id(), "c-2001");
+  ctx = Client::Context();
+  ASSERT_TRUE(client.decisions().RecordOutcome(ctx.get(), declined, &recorded).ok());
+  EXPECT_TRUE(recorded.duplicate());
+  v1::DecideResponse second;
+  ASSERT_TRUE(client.Decide("c-2001", PageView("after-decline"), &second).ok());
+  for (const auto& o : second.offers()) EXPECT_NE(o.offer_id(), "xs_movers_broadband");
+  EXPECT_EQ(outcome_of(explain(second.decision_id()), "xs_movers_broadband"), "decline_cooldown");
+  // An outcome for an offer the decision did not make is refused, naming what it did make.
+  declined.set_offer_id("up_tv_sports");
+  ctx = Client::Context();
+  grpc::Status s = client.decisions().RecordOutcome(ctx.get(), declined, &recorded);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("xs_movers_broadband"));
+
+  // Opting out of marketing as a whole: only service offers remain, and the agent is told why.
+  v1::UpdateConsentRequest consent;
+  consent.mutable_customer()->set_customer_id("c-2001");
+  consent.set_opted_in(false);
+  v1::UpdateConsentResponse consented;
+  ctx = Client::Context();
+  ASSERT_TRUE(client.profiles().UpdateConsent(ctx.get(), consent, &consented).ok());
+  v1::DecideResponse opted_out;
+  ASSERT_TRUE(client.Decide("c-2001", PageView("after-opt-out"), &opted_out).ok());
+  EXPECT_FALSE(opted_out.consent_note().empty());
+  EXPECT_GE(opted_out.offers_size(), 1);
+  for (const auto& o : opted_out.offers()) {
+    EXPECT_EQ(o.kind(), v1::OFFER_KIND_SERVICE) << o.offer_id();
+  }
+  const v1::ExplainDecisionResponse why = explain(opted_out.decision_id());
+  int no_consent = 0;
+  for (const auto& c : why.candidates()) no_consent += c.outcome() == "no_consent";
+  EXPECT_GT(no_consent, 0);
+  EXPECT_EQ(server->Stop(), 0);
+}
+
+// Reloading the strategy while clients decide: no decision fails, and each is made by one whole
+// strategy (its version and checksum belong together).
+TEST(EndToEndTest, ReloadUnderLoadFailsNoDecision) {
+  TempDir dir;
+  auto server = MustStart(dir.path());
+  ASSERT_NE(server, nullptr);
+  std::string original;
+  {
+    std::ifstream in(kStrategy);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    original = ss.str();
+  }
+  const std::string from = R"("version": "2026-11-23.2")";
+  ASSERT_NE(original.find(from), std::string::npos);
+  std::string other = original;
+  other.replace(other.find(from), from.size(), R"("version": "reload-b")");
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, failed{0}, mismatched{0};
+  absl::Mutex mu;
+  std::map<std::string, std::string> checksum_of;  // version -> checksum
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&, t] {
+      Client client(server->grpc_address());
+      for (int i = 0; i < 2000 && !stop.load(); ++i) {
+        v1::DecideResponse out;
+        if (!client
+                 .Decide(absl::StrCat("c-load-", t, "-", i % 50),
+                         PageView(absl::StrCat("load-", t, "-", i)), &out)
+                 .ok()) {
+          ++failed;
+          continue;
+        }
+        ++ok;
+        absl::MutexLock lock(&mu);
+        auto [it, inserted] = checksum_of.emplace(out.strategy_version(), out.strategy_checksum());
+        if (!inserted && it->second != out.strategy_checksum()) ++mismatched;
+      }
+    });
+  }
+  Client admin(server->grpc_address());
+  int reloads = 0;
+  for (int r = 0; r < 20; ++r) {
+    v1::ReloadStrategyRequest req;
+    req.set_inline_json(r % 2 == 0 ? other : original);
+    v1::ReloadStrategyResponse out;
+    if (admin.Reload(req, &out).ok()) ++reloads;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop = true;
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(reloads, 20);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_GT(ok.load(), 0);
+  EXPECT_EQ(mismatched.load(), 0);
+  EXPECT_EQ(checksum_of.size(), 2u);
   EXPECT_EQ(server->Stop(), 0);
 }
 
