@@ -115,8 +115,8 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
     o->set_product(offer.def->product());
     o->set_score(c.score);
     *o->mutable_parts() = c.parts;
-    o->set_reason(offer.reason.Render(
-        ReasonInputs{offer.def->name(), segment.def->name(), offer.def->product(), &profile, now}));
+    o->set_reason(offer.reason.Render(ReasonInputs{
+        offer.def->name(), segment.def->name(), offer.def->product(), &profile, now, &settings}));
     AddReasonCodes(strategy, c, *o);
   }
   return result;

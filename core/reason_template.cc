@@ -1,7 +1,10 @@
 #include "core/reason_template.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/apply_event.h"
 #include "core/time_util.h"
 
 namespace nbo::core {
@@ -14,6 +17,28 @@ int MonthsHeld(const v1::Profile& profile, absl::string_view product, absl::Time
     }
   }
   return 0;
+}
+
+std::string HeldFor(const v1::Profile& profile, absl::string_view product, absl::Time now) {
+  for (const auto& h : profile.holdings()) {
+    if (h.product() != product) continue;
+    const double days = std::max(0.0, absl::ToDoubleHours(now - FromProto(h.since())) / 24.0);
+    const auto plural = [](int n, absl::string_view unit) {
+      return absl::StrCat(n, " ", unit, n == 1 ? "" : "s");
+    };
+    if (days >= 365.25) return plural(static_cast<int>(days / 365.25), "year");
+    if (days >= 30.44) return plural(static_cast<int>(days / 30.44), "month");
+    if (days >= 7) return plural(static_cast<int>(days / 7), "week");
+    return "a few days";
+  }
+  return "";
+}
+
+absl::string_view InterestWords(double level) {
+  if (level >= 0.6) return "a lot";
+  if (level >= 0.3) return "quite a bit";
+  if (level >= 0.05) return "a little";
+  return "not much";
 }
 
 absl::StatusOr<ReasonTemplate> ReasonTemplate::Parse(absl::string_view text) {
@@ -62,11 +87,15 @@ absl::StatusOr<ReasonTemplate> ReasonTemplate::Parse(absl::string_view text) {
       t.parts_.push_back({Kind::kInteractions, ""});
     } else if (absl::StartsWith(name, "months_held:") && name.size() > 12) {
       t.parts_.push_back({Kind::kMonthsHeld, std::string(name.substr(12))});
+    } else if (absl::StartsWith(name, "held_for:") && name.size() > 9) {
+      t.parts_.push_back({Kind::kHeldFor, std::string(name.substr(9))});
+    } else if (absl::StartsWith(name, "interest:") && name.size() > 9) {
+      t.parts_.push_back({Kind::kInterest, std::string(name.substr(9))});
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "column ", i + 1, ": unknown placeholder {", name,
-          "}; known: {offer}, {segment}, {product}, {months_held:PRODUCT}, {purchases}, "
-          "{interactions}"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("column ", i + 1, ": unknown placeholder {", name,
+                       "}; known: {offer}, {segment}, {product}, {months_held:PRODUCT}, "
+                       "{held_for:PRODUCT}, {interest:CATEGORY}, {purchases}, {interactions}"));
     }
     i = end;
   }
@@ -92,6 +121,13 @@ std::string ReasonTemplate::Render(const ReasonInputs& in) const {
         break;
       case Kind::kMonthsHeld:
         absl::StrAppend(&out, MonthsHeld(*in.profile, p.text, in.now));
+        break;
+      case Kind::kHeldFor:
+        absl::StrAppend(&out, HeldFor(*in.profile, p.text, in.now));
+        break;
+      case Kind::kInterest:
+        absl::StrAppend(&out,
+                        InterestWords(InterestLevel(*in.profile, p.text, in.now, *in.settings)));
         break;
       case Kind::kPurchases:
         absl::StrAppend(&out, in.profile->purchases());
