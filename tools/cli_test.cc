@@ -43,6 +43,7 @@ class FakeDecisionService final : public v1::DecisionService::Service {
                       v1::DecideResponse* response) override {
     absl::MutexLock lock(&mu_);
     last_ = *request;
+    ++decides_;
     if (request->customer().customer_id() == "c-down") {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "store not writable");
     }
@@ -56,13 +57,26 @@ class FakeDecisionService final : public v1::DecisionService::Service {
     offer->set_name("Fibre 1 Gbit");
     offer->set_kind(v1::OFFER_KIND_UPSELL);
     offer->set_score(2.5);
+    offer->mutable_parts()->set_pacing(1);
     offer->set_reason("Fibre doubles your speed for 5 euros more.");
+    // "c-rich": a paced fallback answer in a micro-segment, marketing withheld.
+    if (request->customer().customer_id() == "c-rich") {
+      response->set_micro_segment_id("high_value");
+      response->set_fallback(true);
+      response->set_fallback_cause("budget_exhausted");
+      response->set_consent_note("Opted out of marketing: service offers only.");
+      offer->mutable_parts()->set_pacing(0.75);
+    }
     return grpc::Status::OK;
   }
 
   v1::DecideRequest last() {
     absl::MutexLock lock(&mu_);
     return last_;
+  }
+  int decides() {
+    absl::MutexLock lock(&mu_);
+    return decides_;
   }
 
   // "d-1" is known; "d-dup" answers duplicate; every other id is NOT_FOUND.
@@ -130,6 +144,7 @@ class FakeDecisionService final : public v1::DecisionService::Service {
  private:
   absl::Mutex mu_;
   v1::DecideRequest last_ ABSL_GUARDED_BY(mu_);
+  int decides_ ABSL_GUARDED_BY(mu_) = 0;
   v1::OutcomeRequest last_outcome_ ABSL_GUARDED_BY(mu_);
   int outcomes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<int> batch_sizes_ ABSL_GUARDED_BY(mu_);
@@ -228,9 +243,39 @@ class FakeStrategyService final : public v1::StrategyService::Service {
     return last_;
   }
 
-  // "d-1" is known; every other id is NOT_FOUND.
+  // "d-1" and "d-rich" (with triggers, context weights, dimension levels, budgets) are known;
+  // every other id is NOT_FOUND.
   grpc::Status ExplainDecision(grpc::ServerContext*, const v1::ExplainDecisionRequest* request,
                                v1::ExplainDecisionResponse* response) override {
+    if (request->decision_id() == "d-rich") {
+      v1::DecideResponse* d = response->mutable_decision();
+      d->set_decision_id("d-rich");
+      d->set_segment_id("families");
+      d->set_micro_segment_id("high_value");
+      d->set_strategy_version("v8");
+      d->set_strategy_checksum("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+      d->set_fallback(true);
+      d->set_fallback_cause("budget_exhausted");
+      response->set_segment_rule("true");
+      response->add_active_triggers("moved_home");
+      response->add_active_context_weights("cancel_call");
+      response->add_dimension_levels("value_tier=high");
+      v1::CandidateExplanation* c = response->add_candidates();
+      c->set_offer_id("tv");
+      c->set_source("trigger");
+      c->set_score(4);
+      c->mutable_parts()->set_pacing(0.5);
+      c->set_outcome("pacing");
+      c->set_explanation("Dropped: its budget is ahead of plan.");
+      v1::BudgetState* b = response->add_budgets();
+      b->set_key("budget/tv/day/2026-01-01/count");
+      b->set_offer_id("tv");
+      b->set_spent(30);
+      b->set_limit(40);
+      b->set_plan(20);
+      b->set_pacing(0.5);
+      return grpc::Status::OK;
+    }
     if (request->decision_id() != "d-1") {
       return grpc::Status(grpc::StatusCode::NOT_FOUND,
                           absl::StrCat("decision_id \"", request->decision_id(),
@@ -351,6 +396,103 @@ TEST_F(CliTest, DecidePrintsOffers) {
   EXPECT_EQ(sent.event().call_started().reason(), "billing");
 }
 
+TEST_F(CliTest, DecideSendsPlacementMaxOffersAndContext) {
+  options_.decide.customer = "c-1001";
+  options_.decide.channel = "web";
+  options_.decide.event = "app_open";
+  options_.decide.placement = "home";
+  options_.decide.max_offers = 3;
+  options_.decide.call_reason = "billing";
+  options_.decide.product_in_view = "tv-box";
+  ASSERT_EQ(Run({"decide"}), kExitOk) << err_.str();
+  const v1::DecideRequest sent = decisions_.last();
+  EXPECT_EQ(sent.placement(), "home");
+  EXPECT_EQ(sent.max_offers(), 3);
+  EXPECT_EQ(sent.context().call_reason(), "billing");
+  EXPECT_EQ(sent.context().product_in_view(), "tv-box");
+  EXPECT_TRUE(sent.event().has_app_open());
+}
+
+TEST_F(CliTest, DecideSendsALifeEvent) {
+  options_.decide.customer = "c-1001";
+  options_.decide.channel = "web";
+  options_.decide.life_event = "moved_home";
+  ASSERT_EQ(Run({"decide"}), kExitOk) << err_.str();
+  const v1::DecideRequest sent = decisions_.last();
+  ASSERT_TRUE(sent.event().has_life_event());
+  EXPECT_EQ(sent.event().life_event().kind(), "moved_home");
+}
+
+TEST_F(CliTest, DecideShowsMicroSegmentFallbackCauseConsentAndPacingOnlyWhenSet) {
+  struct Case {
+    std::string customer;
+    std::vector<std::string> present;
+    std::vector<std::string> absent;
+  };
+  const Case cases[] = {
+      {"c-rich",
+       {"Segment       Loyal customers (loyal), micro-segment high_value\n",
+        "Fallback      yes (budget_exhausted)\n",
+        "Consent       Opted out of marketing: service offers only.\n",
+        "  1. Fibre 1 Gbit (fibre-1g), upsell, score 2.5 (pacing x0.75)\n"},
+       {}},
+      {"c-1001",
+       {"Segment       Loyal customers (loyal)\n",
+        "  1. Fibre 1 Gbit (fibre-1g), upsell, score 2.5\n"},
+       {"micro-segment", "Fallback", "Consent", "pacing"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.customer);
+    options_.decide.customer = c.customer;
+    options_.decide.channel = "web";
+    options_.decide.event = "app_open";
+    ASSERT_EQ(Run({"decide"}), kExitOk) << err_.str();
+    for (const std::string& piece : c.present) EXPECT_THAT(out_.str(), HasSubstr(piece));
+    for (const std::string& piece : c.absent) {
+      EXPECT_THAT(out_.str(), ::testing::Not(HasSubstr(piece)));
+    }
+  }
+}
+
+TEST_F(CliTest, DecideBadDecisionInputsAreUsageErrorsNamingTheFlag) {
+  struct Case {
+    std::string name;
+    void (*set)(DecideArgs&);
+    std::string want_err;
+  };
+  const Case cases[] = {
+      {"max offers", [](DecideArgs& d) { d.max_offers = 21; },
+       "nbo: --max_offers must be in 0..20, got 21\n"},
+      {"placement", [](DecideArgs& d) { d.placement = std::string(65, 'p'); },
+       "nbo: --placement must be at most 64 characters, got 65\n"},
+      {"call reason", [](DecideArgs& d) { d.call_reason = std::string(65, 'r'); },
+       "nbo: --call_reason must be at most 64 characters, got 65\n"},
+      {"product in view", [](DecideArgs& d) { d.product_in_view = std::string(129, 'v'); },
+       "nbo: --product_in_view must be at most 128 characters, got 129\n"},
+      {"life event kind",
+       [](DecideArgs& d) {
+         d.event.clear();
+         d.life_event = "Moved Home";
+       },
+       "nbo: --life_event \"Moved Home\": use lower-case letters, digits and _, e.g. "
+       "moved_home\n"},
+      {"life event on another event", [](DecideArgs& d) { d.life_event = "moved_home"; },
+       "nbo: --life_event does not apply to --event app_open (used by: life_event)\n"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    options_.decide = DecideArgs();
+    options_.decide.customer = "c-1001";
+    options_.decide.channel = "web";
+    options_.decide.event = "app_open";
+    c.set(options_.decide);
+    EXPECT_EQ(Run({"decide"}), kExitUsage);
+    EXPECT_EQ(err_.str(), c.want_err);
+    EXPECT_EQ(out_.str(), "");
+  }
+  EXPECT_EQ(decisions_.decides(), 0);
+}
+
 TEST_F(CliTest, DecideJsonPrintsTheResponse) {
   options_.decide.customer = "c-1001";
   options_.decide.channel = "web";
@@ -463,6 +605,36 @@ TEST_F(CliTest, ExplainJsonAndErrors) {
   EXPECT_THAT(err_.str(), HasSubstr("explain takes one decision id"));
 }
 
+TEST_F(CliTest, ExplainShowsWhatShapedTheDecision) {
+  ASSERT_EQ(Run({"explain", "d-rich"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "Decision      d-rich at -\n"
+            "Customer      -\n"
+            "Event         - on unspecified\n"
+            "Strategy      v8 (checksum 9f86d081884c)\n"
+            "Segment       families, micro-segment high_value\n"
+            "Rule          true\n"
+            "Dimensions    value_tier=high\n"
+            "Triggers      moved_home\n"
+            "Context       cancel_call\n"
+            "Fallback      yes (budget_exhausted)\n"
+            "Kept until    -\n"
+            "Candidates    1\n"
+            "  RANK/OUTCOME  OFFER  SOURCE   SCORE  PACING  EXPLANATION\n"
+            "  pacing        tv     trigger   4.00   x0.50  Dropped: its budget is ahead of plan.\n"
+            "Budgets       1\n"
+            "  KEY                             OFFER  SPENT/LIMIT  PLAN  PACING\n"
+            "  budget/tv/day/2026-01-01/count  tv         30 / 40    20   x0.50\n");
+  options_.json = true;
+  ASSERT_EQ(Run({"explain", "d-rich"}), kExitOk) << err_.str();
+  for (const char* piece :
+       {"\"micro_segment_id\": \"high_value\"", "\"active_triggers\": [",
+        "\"active_context_weights\": [", "\"dimension_levels\": [", "\"budgets\": [",
+        "\"pacing\": 0.5", "\"strategy_checksum\": \"9f86d081884c7d65"}) {
+    EXPECT_THAT(out_.str(), HasSubstr(piece));
+  }
+}
+
 TEST_F(CliTest, StrategyValidateValidPrintsTheWhatIf) {
   const std::string path = testing::TempDir() + "/nbo_cli_test_validate.json";
   std::ofstream(path) << "{\"version\": \"v9\"}";
@@ -538,6 +710,10 @@ TEST_F(CliTest, HelpPrintsUsage) {
               HasSubstr("nbo outcome DECISION_ID OFFER_ID accepted|declined|presented|ignored "
                         "[--value N]"));
   EXPECT_THAT(out_.str(), HasSubstr("nbo strategy validate FILE [--channel web] [--sample 1000]"));
+  for (const char* flag : {"--placement NAME", "--max_offers 0..20", "--call_reason TEXT",
+                           "--product_in_view PRODUCT", "--life_event KIND", "--max-offers"}) {
+    EXPECT_THAT(out_.str(), HasSubstr(flag));
+  }
 }
 
 // A line of `nbo ingest` input for `customer` with event id `id`.

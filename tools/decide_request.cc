@@ -20,6 +20,11 @@ namespace {
 constexpr int kMaxOffers = 20;
 constexpr int kMaxQuantity = 10000;
 constexpr size_t kMaxPurchaseItems = 1000;
+// The server's limits (core/request_validation.cc), checked here so the error names the flag.
+constexpr size_t kMaxPlacement = 64;
+constexpr size_t kMaxCallReason = 64;
+constexpr size_t kMaxProductInView = 128;
+constexpr size_t kMaxLifeEventKind = 64;
 
 // A flag that only some event kinds use, and whether it was given.
 struct KindFlag {
@@ -66,6 +71,26 @@ absl::Status CheckRange(absl::string_view flag, const std::optional<int>& value,
   if (value.has_value() && (*value < lo || *value > hi)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--", flag, " must be in ", lo, "..", hi, ", got ", *value));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckLength(absl::string_view flag, absl::string_view value, size_t max) {
+  if (value.size() <= max) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, " must be at most ", max, " characters, got ", value.size()));
+}
+
+// A life event kind as LifeEvent.kind documents it: 1..64 characters of [a-z0-9_]. An empty kind
+// is left to Require (it is only required for --event life_event).
+absl::Status CheckLifeEventKind(absl::string_view kind) {
+  if (kind.empty()) return absl::OkStatus();
+  if (kind.size() > kMaxLifeEventKind) return CheckLength("life_event", kind, kMaxLifeEventKind);
+  for (char c : kind) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--life_event \"", kind, "\": use lower-case letters, digits and _, e.g. moved_home"));
+    }
   }
   return absl::OkStatus();
 }
@@ -190,7 +215,9 @@ std::vector<std::string> EventKindNames() {
   return names;
 }
 
-absl::StatusOr<v1::DecideRequest> BuildDecideRequest(const DecideArgs& args) {
+absl::StatusOr<v1::DecideRequest> BuildDecideRequest(const DecideArgs& flags) {
+  DecideArgs args = flags;  // with the event kind a --life_event implies
+  if (args.event.empty() && !args.life_event.empty()) args.event = "life_event";
   if (args.customer.empty()) {
     return absl::InvalidArgumentError("decide needs --customer (c-1001 or source:external_id)");
   }
@@ -221,6 +248,12 @@ absl::StatusOr<v1::DecideRequest> BuildDecideRequest(const DecideArgs& args) {
         CheckRange("severity", args.severity, 1, 5), CheckRange("nps", args.nps, 0, 10)}) {
     if (!s.ok()) return s;
   }
+  for (absl::Status s : {CheckLength("placement", args.placement, kMaxPlacement),
+                         CheckLength("call_reason", args.call_reason, kMaxCallReason),
+                         CheckLength("product_in_view", args.product_in_view, kMaxProductInView),
+                         CheckLifeEventKind(args.life_event)}) {
+    if (!s.ok()) return s;
+  }
 
   v1::DecideRequest request;
   *request.mutable_customer() = *std::move(customer);
@@ -232,6 +265,10 @@ absl::StatusOr<v1::DecideRequest> BuildDecideRequest(const DecideArgs& args) {
   request.set_max_offers(args.max_offers.value_or(0));
   if (!args.call_reason.empty()) request.mutable_context()->set_call_reason(args.call_reason);
   if (absl::Status s = FillEventKind(args, request); !s.ok()) return s;
+  // After FillEventKind: an explicit --product_in_view wins over page_view's --product.
+  if (!args.product_in_view.empty()) {
+    request.mutable_context()->set_product_in_view(args.product_in_view);
+  }
   return request;
 }
 

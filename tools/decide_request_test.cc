@@ -1,6 +1,8 @@
 #include "tools/decide_request.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -236,10 +238,123 @@ TEST(DecideRequestTest, RejectsFlagTheEventDoesNotUse) {
             "--amount does not apply to --event page_view (used by: purchase)");
 }
 
-TEST(DecideRequestTest, RejectsMaxOffersOutOfRange) {
-  DecideArgs args = Base("app_open");
-  args.max_offers = 21;
-  EXPECT_EQ(BuildError(args).message(), "--max_offers must be in 0..20, got 21");
+TEST(DecideRequestTest, EveryEventTakesPlacementMaxOffersAndContext) {
+  struct Case {
+    std::string name;
+    std::string event;
+    std::string placement;
+    std::optional<int> max_offers;
+    std::string call_reason;
+    std::string product_in_view;
+    std::vector<std::string> products;
+    std::string want_product_in_view;
+  };
+  const Case cases[] = {
+      {"none given", "app_open", "", std::nullopt, "", "", {}, ""},
+      {"placement and max", "app_open", "home", 3, "", "", {}, ""},
+      {"max 0 is the default", "search", "", 0, "", "", {}, ""},
+      {"max 20 is the limit", "search", "", 20, "", "", {}, ""},
+      {"call reason on a page view", "page_view", "", std::nullopt, "billing", "", {}, ""},
+      {"product in view on app open", "app_open", "", std::nullopt, "", "tv-box", {}, "tv-box"},
+      {"page view product", "page_view", "", std::nullopt, "", "", {"fibre"}, "fibre"},
+      {"explicit product in view wins",
+       "page_view",
+       "",
+       std::nullopt,
+       "",
+       "router",
+       {"fibre"},
+       "router"},
+      {"longest placement", "app_open", std::string(64, 'p'), std::nullopt, "", "", {}, ""},
+      {"longest call reason", "call_started", "", std::nullopt, std::string(64, 'r'), "", {}, ""},
+      {"longest product in view",
+       "search",
+       "",
+       std::nullopt,
+       "",
+       std::string(128, 'v'),
+       {},
+       std::string(128, 'v')},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    DecideArgs args = Base(c.event);
+    args.placement = c.placement;
+    args.max_offers = c.max_offers;
+    args.call_reason = c.call_reason;
+    args.product_in_view = c.product_in_view;
+    args.products = c.products;
+    const v1::DecideRequest r = Build(args);
+    EXPECT_EQ(r.placement(), c.placement);
+    EXPECT_EQ(r.max_offers(), c.max_offers.value_or(0));
+    EXPECT_EQ(r.context().call_reason(), c.call_reason);
+    EXPECT_EQ(r.context().product_in_view(), c.want_product_in_view);
+  }
+}
+
+TEST(DecideRequestTest, LifeEventKinds) {
+  struct Case {
+    std::string name;
+    std::string event;  // --event as given
+    std::string kind;   // --life_event
+  };
+  const Case cases[] = {
+      {"with --event", "life_event", "moved_home"},
+      {"alone implies --event life_event", "", "moved_home"},
+      {"digits and underscores", "", "new_child_2"},
+      {"longest kind", "", std::string(64, 'k')},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    DecideArgs args = Base(c.event);
+    args.life_event = c.kind;
+    const v1::DecideRequest r = Build(args);
+    ASSERT_TRUE(r.event().has_life_event());
+    EXPECT_EQ(r.event().life_event().kind(), c.kind);
+  }
+}
+
+TEST(DecideRequestTest, RejectsBadDecisionInputsNamingTheFlag) {
+  struct Case {
+    std::string name;
+    std::string event;
+    void (*set)(DecideArgs&);
+    std::string want;  // the whole error message
+  };
+  const Case cases[] = {
+      {"negative max", "app_open", [](DecideArgs& a) { a.max_offers = -1; },
+       "--max_offers must be in 0..20, got -1"},
+      {"max too high", "app_open", [](DecideArgs& a) { a.max_offers = 21; },
+       "--max_offers must be in 0..20, got 21"},
+      {"placement too long", "app_open", [](DecideArgs& a) { a.placement = std::string(65, 'p'); },
+       "--placement must be at most 64 characters, got 65"},
+      {"call reason too long", "call_started",
+       [](DecideArgs& a) { a.call_reason = std::string(65, 'r'); },
+       "--call_reason must be at most 64 characters, got 65"},
+      {"product in view too long", "page_view",
+       [](DecideArgs& a) { a.product_in_view = std::string(129, 'v'); },
+       "--product_in_view must be at most 128 characters, got 129"},
+      {"life event kind with capitals", "life_event",
+       [](DecideArgs& a) { a.life_event = "Moved-Home"; },
+       "--life_event \"Moved-Home\": use lower-case letters, digits and _, e.g. moved_home"},
+      {"life event kind with a space", "", [](DecideArgs& a) { a.life_event = "moved home"; },
+       "--life_event \"moved home\": use lower-case letters, digits and _, e.g. moved_home"},
+      {"life event kind too long", "", [](DecideArgs& a) { a.life_event = std::string(65, 'k'); },
+       "--life_event must be at most 64 characters, got 65"},
+      {"life event on another event", "app_open",
+       [](DecideArgs& a) { a.life_event = "moved_home"; },
+       "--life_event does not apply to --event app_open (used by: life_event)"},
+      {"life event without kind", "life_event", [](DecideArgs&) {},
+       "--event life_event needs --life_event (e.g. moved_home)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    DecideArgs args = Base(c.event);
+    c.set(args);
+    const absl::Status status = BuildError(args);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(status.message(), c.want);
+  }
 }
 
 TEST(DecideRequestTest, EventKindNamesFollowTheProto) {

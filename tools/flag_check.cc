@@ -1,5 +1,6 @@
 #include "tools/flag_check.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <initializer_list>
 
@@ -22,6 +23,26 @@ bool IsUsageFlag(absl::string_view name) {
 }
 
 }  // namespace
+
+std::vector<std::string> NormalizeFlagNames(const std::vector<std::string>& args) {
+  std::vector<std::string> out = args;
+  for (size_t i = 0; i < out.size(); ++i) {
+    std::string& arg = out[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    const size_t start = arg[1] == '-' ? 2 : 1;
+    const size_t eq = arg.find('=');
+    const size_t end = eq == std::string::npos ? arg.size() : eq;
+    std::string name = arg.substr(start, end - start);
+    std::replace(name.begin(), name.end(), '-', '_');
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr || flag->IsRetired()) continue;
+    arg.replace(start, end - start, name);
+    // --name value: the next argument is the value, whatever it looks like.
+    if (eq == std::string::npos && !flag->IsOfType<bool>()) ++i;
+  }
+  return out;
+}
 
 absl::Status CheckCommandLine(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {

@@ -19,6 +19,12 @@ namespace nbo::tools {
 // Returns InvalidArgument naming the first unknown flag, missing value or malformed value.
 absl::Status CheckCommandLine(const std::vector<std::string>& args);
 
+// `args` as for CheckCommandLine, with flag names spelled with dashes rewritten to the registered
+// names, which use underscores: --max-offers=2 -> --max_offers=2, --call-reason x ->
+// --call_reason x. Only a name that then names a registered flag is rewritten, so an unknown flag
+// keeps the spelling typed; values, positional arguments and everything after "--" are kept.
+std::vector<std::string> NormalizeFlagNames(const std::vector<std::string>& args);
+
 }  // namespace nbo::tools
 
 #endif  // NBO_TOOLS_FLAG_CHECK_H_

@@ -52,5 +52,34 @@ TEST(FlagCheckTest, NegationOnlyForBooleans) {
   EXPECT_EQ(CheckCommandLine({"--nofc_count"}).code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(FlagCheckTest, NormalizeFlagNamesAcceptsDashes) {
+  struct Case {
+    std::string name;
+    std::vector<std::string> args;
+    std::vector<std::string> want;
+  };
+  const Case cases[] = {
+      {"name=value", {"--fc-count=3"}, {"--fc_count=3"}},
+      {"single dash", {"-fc-name=x"}, {"-fc_name=x"}},
+      {"value in the next argument is kept", {"--fc-name", "a-b"}, {"--fc_name", "a-b"}},
+      {"a value that looks like a flag is kept",
+       {"--fc-name", "--fc-count"},
+       {"--fc_name", "--fc-count"}},
+      {"value after = is kept", {"--fc-name=--fc-count"}, {"--fc_name=--fc-count"}},
+      {"boolean takes no next argument", {"--fc-verbose", "a-b"}, {"--fc_verbose", "a-b"}},
+      {"underscores unchanged", {"--fc_count", "2"}, {"--fc_count", "2"}},
+      {"unknown flag keeps its spelling", {"--no-such-flag=1"}, {"--no-such-flag=1"}},
+      {"positional unchanged", {"decide", "-", "x-y"}, {"decide", "-", "x-y"}},
+      {"after -- unchanged", {"--", "--fc-count=1"}, {"--", "--fc-count=1"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(NormalizeFlagNames(c.args), c.want);
+  }
+  EXPECT_TRUE(CheckCommandLine(NormalizeFlagNames({"--fc-count=3", "--fc-verbose"})).ok());
+  EXPECT_EQ(CheckCommandLine(NormalizeFlagNames({"--fc-cont=3"})).message(),
+            "unknown flag --fc-cont");
+}
+
 }  // namespace
 }  // namespace nbo::tools

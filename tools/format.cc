@@ -1,6 +1,7 @@
 #include "tools/format.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -34,6 +35,43 @@ std::string ConsentChannelName(v1::Channel channel) {
   return channel == v1::CHANNEL_UNSPECIFIED ? "all marketing" : ChannelName(channel);
 }
 
+// "Young families (young_families)", "-" without a segment; ", micro-segment ID" appended when
+// a micro-segment refined the treatments.
+std::string SegmentText(const v1::DecideResponse& r) {
+  std::string segment = r.segment_id().empty() ? "-" : r.segment_id();
+  if (!r.segment_name().empty()) segment = absl::StrCat(r.segment_name(), " (", segment, ")");
+  if (!r.micro_segment_id().empty()) {
+    absl::StrAppend(&segment, ", micro-segment ", r.micro_segment_id());
+  }
+  return segment;
+}
+
+// The "Fallback" and "Consent" lines, each only when it has something to say.
+void AppendFallbackAndConsent(std::string& out, const v1::DecideResponse& r) {
+  if (r.fallback()) {
+    Line(out, "Fallback",
+         absl::StrCat("yes (", r.fallback_cause().empty() ? "no cause given" : r.fallback_cause(),
+                      ")"));
+  }
+  if (!r.consent_note().empty()) Line(out, "Consent", r.consent_note());
+}
+
+// Whether a pacing factor is worth showing: 1 is the common case (no paced budget) and 0 means
+// the server did not report one (decisions made before pacing existed).
+bool Paced(double pacing) { return pacing != 1 && pacing != 0; }
+
+// "x0.80": a score factor.
+std::string Factor(double value) { return absl::StrFormat("x%.2f", value); }
+
+// Counts as integers ("12"), money with two decimals ("12.50").
+std::string Amount(double value) {
+  if (std::trunc(value) == value && std::abs(value) < 1e15) {
+    return absl::StrFormat("%.0f", value);
+  }
+  return Money(value);
+}
+
+constexpr size_t kChecksumDigits = 12;
 constexpr size_t kTopInterests = 5;
 constexpr int kLastSegmentChanges = 5;
 constexpr int kLastEvents = 10;
@@ -149,22 +187,20 @@ std::string FormatDecision(const v1::DecideResponse& r) {
   std::string out;
   Line(out, "Decision", absl::StrCat(r.decision_id(), " at ", FormatTimestamp(r.decided_at())));
   Line(out, "Customer", r.customer_id());
-  std::string segment = r.segment_id().empty() ? "-" : r.segment_id();
-  if (!r.segment_name().empty()) segment = absl::StrCat(r.segment_name(), " (", segment, ")");
-  Line(out, "Segment", segment);
+  Line(out, "Segment", SegmentText(r));
   Line(out, "Strategy", r.strategy_version().empty() ? "-" : r.strategy_version());
-  if (r.fallback()) {
-    Line(out, "Fallback",
-         absl::StrCat("yes (", r.fallback_cause().empty() ? "no cause given" : r.fallback_cause(),
-                      ")"));
-  }
+  AppendFallbackAndConsent(out, r);
   Line(out, "Offers", r.offers().empty() ? "none" : absl::StrCat(r.offers_size()));
   int rank = 0;
   for (const v1::RankedOffer& offer : r.offers()) {
     ++rank;
-    absl::StrAppendFormat(&out, "  %d. %s (%s), %s, score %.4g\n", rank,
+    absl::StrAppendFormat(&out, "  %d. %s (%s), %s, score %.4g", rank,
                           offer.name().empty() ? offer.offer_id() : offer.name(), offer.offer_id(),
                           OfferKindName(offer.kind()), offer.score());
+    if (Paced(offer.parts().pacing())) {
+      absl::StrAppend(&out, " (pacing ", Factor(offer.parts().pacing()), ")");
+    }
+    out += "\n";
     if (!offer.reason().empty()) absl::StrAppend(&out, "     ", offer.reason(), "\n");
   }
   return out;
@@ -349,28 +385,60 @@ std::string FormatExplain(const v1::ExplainDecisionResponse& response) {
                                    ChannelName(response.channel()));
   if (!response.placement().empty()) absl::StrAppend(&event, ", placement ", response.placement());
   Line(out, "Event", event);
-  Line(out, "Strategy", r.strategy_version().empty() ? "-" : r.strategy_version());
-  std::string segment = r.segment_id().empty() ? "-" : r.segment_id();
-  if (!r.segment_name().empty()) segment = absl::StrCat(r.segment_name(), " (", segment, ")");
-  Line(out, "Segment", segment);
-  Line(out, "Rule", response.segment_rule().empty() ? "-" : response.segment_rule());
-  if (r.fallback()) {
-    Line(out, "Fallback",
-         absl::StrCat("yes (", r.fallback_cause().empty() ? "no cause given" : r.fallback_cause(),
-                      ")"));
+  std::string strategy = r.strategy_version().empty() ? "-" : r.strategy_version();
+  if (!r.strategy_checksum().empty()) {
+    absl::StrAppend(&strategy, " (checksum ", r.strategy_checksum().substr(0, kChecksumDigits),
+                    ")");
   }
-  if (!r.consent_note().empty()) Line(out, "Consent", r.consent_note());
+  Line(out, "Strategy", strategy);
+  Line(out, "Segment", SegmentText(r));
+  Line(out, "Rule", response.segment_rule().empty() ? "-" : response.segment_rule());
+  // What shaped the candidates, each only when there is any.
+  if (!response.dimension_levels().empty()) {
+    Line(out, "Dimensions", absl::StrJoin(response.dimension_levels(), ", "));
+  }
+  if (!response.active_triggers().empty()) {
+    Line(out, "Triggers", absl::StrJoin(response.active_triggers(), ", "));
+  }
+  if (!response.active_context_weights().empty()) {
+    Line(out, "Context", absl::StrJoin(response.active_context_weights(), ", "));
+  }
+  AppendFallbackAndConsent(out, r);
   Line(out, "Kept until", FormatTimestamp(response.expires_at()));
   Line(out, "Candidates",
        response.candidates().empty() ? "none" : absl::StrCat(response.candidates_size()));
-  if (response.candidates().empty()) return out;
-  std::vector<std::vector<std::string>> rows;
-  rows.push_back({"RANK/OUTCOME", "OFFER", "SOURCE", "SCORE", "EXPLANATION"});
-  for (const v1::CandidateExplanation& c : response.candidates()) {
-    rows.push_back({c.rank() > 0 ? absl::StrCat(c.rank()) : c.outcome(), c.offer_id(), c.source(),
-                    absl::StrFormat("%.2f", c.score()), c.explanation()});
+  if (!response.candidates().empty()) {
+    // The PACING column only when some candidate's budget was paced.
+    bool paced = false;
+    for (const v1::CandidateExplanation& c : response.candidates()) {
+      paced = paced || Paced(c.parts().pacing());
+    }
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"RANK/OUTCOME", "OFFER", "SOURCE", "SCORE"});
+    if (paced) rows.back().push_back("PACING");
+    rows.back().push_back("EXPLANATION");
+    for (const v1::CandidateExplanation& c : response.candidates()) {
+      rows.push_back({c.rank() > 0 ? absl::StrCat(c.rank()) : c.outcome(), c.offer_id(), c.source(),
+                      absl::StrFormat("%.2f", c.score())});
+      if (paced) {
+        rows.back().push_back(Paced(c.parts().pacing()) ? Factor(c.parts().pacing()) : "-");
+      }
+      rows.back().push_back(c.explanation());
+    }
+    absl::StrAppend(&out, paced ? Table(rows, {false, false, false, true, true, false})
+                                : Table(rows, {false, false, false, true, false}));
   }
-  absl::StrAppend(&out, Table(rows, {false, false, false, true, false}));
+  if (!response.budgets().empty()) {
+    Line(out, "Budgets", absl::StrCat(response.budgets_size()));
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"KEY", "OFFER", "SPENT/LIMIT", "PLAN", "PACING"});
+    for (const v1::BudgetState& b : response.budgets()) {
+      rows.push_back({b.key(), b.offer_id().empty() ? "-" : b.offer_id(),
+                      absl::StrCat(Amount(b.spent()), " / ", Amount(b.limit())), Amount(b.plan()),
+                      b.pacing() == 0 ? "-" : Factor(b.pacing())});
+    }
+    absl::StrAppend(&out, Table(rows, {false, false, true, true, true}));
+  }
   return out;
 }
 

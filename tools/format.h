@@ -18,8 +18,10 @@ namespace nbo::tools {
 // "2024-05-01T10:00:00Z" (UTC, seconds precision); "-" for an unset (zero) timestamp.
 std::string FormatTimestamp(const google::protobuf::Timestamp& ts);
 
-// Decision id, customer, segment, strategy version, fallback and cause when set, then each offer:
-// "  1. name (offer id), kind, score S" with the reason sentence on its own indented line.
+// Decision id, customer, segment (and micro-segment when set), strategy version, fallback and
+// cause when set, the consent note when set, then each offer:
+// "  1. name (offer id), kind, score S" (" (pacing x0.80)" appended when its budget pacing factor
+// is not 1) with the reason sentence on its own indented line.
 std::string FormatDecision(const v1::DecideResponse& response);
 
 // The single customer view: id, identities, merged ids, first/last seen, interactions per channel,
@@ -54,8 +56,12 @@ std::string FormatGetStrategy(const v1::GetStrategyResponse& response);
 std::string FormatReload(const v1::ReloadStrategyResponse& response);
 
 // `nbo explain`: the decision header (id and time, customer, event, channel and placement,
-// strategy, segment and its rule, fallback, kept until), then one row per candidate in evaluation
-// order: rank ("1") or outcome ("ranked_out"), offer id, source, score, explanation.
+// strategy and the first 12 digits of its checksum, segment and micro-segment, the segment's rule,
+// dimension levels, active triggers and context weights, fallback and cause, consent note, kept
+// until; the optional lines only when set), then one row per candidate in evaluation order: rank
+// ("1") or outcome ("ranked_out"), offer id, source, score, pacing factor (a column only when some
+// candidate's is not 1), explanation; then, when there are any, the budgets and capacities the
+// candidates drew on: key, offer, spent / limit, plan, pacing factor.
 std::string FormatExplain(const v1::ExplainDecisionResponse& response);
 
 // `nbo strategy validate`: "VALID" or "INVALID", the problems (errors first, each with its

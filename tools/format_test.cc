@@ -1,6 +1,7 @@
 #include "tools/format.h"
 
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -10,6 +11,7 @@ namespace nbo::tools {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 template <typename T>
 T Parse(const std::string& text) {
@@ -74,6 +76,84 @@ TEST(FormatTest, FallbackDecisionShowsCause) {
             "Strategy      -\n"
             "Fallback      yes (no_eligible_offer)\n"
             "Offers        none\n");
+}
+
+// A piece of human output that some responses show and others leave out.
+struct OutputCase {
+  std::string name;
+  std::string response;              // text-format proto
+  std::vector<std::string> present;  // substrings the output must contain
+  std::vector<std::string> absent;   // substrings it must not contain
+};
+
+template <typename Response>
+void ExpectOutput(const std::vector<OutputCase>& cases, std::string (*format)(const Response&)) {
+  for (const OutputCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string out = format(Parse<Response>(c.response));
+    for (const std::string& piece : c.present) EXPECT_THAT(out, HasSubstr(piece));
+    for (const std::string& piece : c.absent) EXPECT_THAT(out, Not(HasSubstr(piece)));
+  }
+}
+
+TEST(FormatTest, DecisionShowsOptionalPiecesOnlyWhenSet) {
+  ExpectOutput<v1::DecideResponse>(
+      {
+          {"micro-segment next to the segment",
+           R"pb(segment_id: "families" segment_name: "Families" micro_segment_id: "high_value")pb",
+           {"Segment       Families (families), micro-segment high_value\n"},
+           {}},
+          {"no micro-segment",
+           R"pb(segment_id: "families" segment_name: "Families")pb",
+           {"Segment       Families (families)\n"},
+           {"micro-segment"}},
+          {"fallback with its cause",
+           R"pb(fallback: true fallback_cause: "budget_exhausted")pb",
+           {"Fallback      yes (budget_exhausted)\n"},
+           {}},
+          {"fallback without a cause",
+           R"pb(fallback: true)pb",
+           {"Fallback      yes (no cause given)\n"},
+           {}},
+          {"no fallback", R"pb(decision_id: "d-1")pb", {}, {"Fallback"}},
+          {"consent note",
+           R"pb(consent_note: "Opted out of marketing on web: service offers only.")pb",
+           {"Consent       Opted out of marketing on web: service offers only.\n"},
+           {}},
+          {"no consent note", R"pb(decision_id: "d-1")pb", {}, {"Consent"}},
+          {"paced offer",
+           R"pb(offers {
+                  offer_id: "tv"
+                  kind: OFFER_KIND_CROSS_SELL
+                  score: 2.5
+                  parts { pacing: 0.8 }
+                })pb",
+           {"  1. tv (tv), cross_sell, score 2.5 (pacing x0.80)\n"},
+           {}},
+          {"offer ahead of plan",
+           R"pb(offers {
+                  offer_id: "tv"
+                  kind: OFFER_KIND_CROSS_SELL
+                  score: 2.5
+                  parts { pacing: 1.25 }
+                })pb",
+           {"score 2.5 (pacing x1.25)\n"},
+           {}},
+          {"unpaced offer",
+           R"pb(offers {
+                  offer_id: "tv"
+                  kind: OFFER_KIND_CROSS_SELL
+                  score: 2.5
+                  parts { propensity: 0.5 value: 5 weight: 1 context: 1 pacing: 1 }
+                })pb",
+           {"  1. tv (tv), cross_sell, score 2.5\n"},
+           {"pacing"}},
+          {"pacing not reported",
+           R"pb(offers { offer_id: "tv" kind: OFFER_KIND_CROSS_SELL score: 2.5 })pb",
+           {"score 2.5\n"},
+           {"pacing"}},
+      },
+      &FormatDecision);
 }
 
 TEST(FormatTest, ProfileSingleCustomerView) {
@@ -494,6 +574,135 @@ TEST(FormatTest, ExplainWithoutCandidates) {
                                                  "Candidates    none\n"));
 }
 
+TEST(FormatTest, ExplainWhatShapedTheDecision) {
+  const auto response = Parse<v1::ExplainDecisionResponse>(R"pb(
+    decision {
+      decision_id: "d-8"
+      customer_id: "c-2"
+      segment_id: "families"
+      segment_name: "Families"
+      micro_segment_id: "high_value"
+      strategy_version: "v4"
+      strategy_checksum: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+      decided_at { seconds: 1767225600 }
+    }
+    event_id: "e-10"
+    channel: CHANNEL_CALL_CENTRE
+    segment_rule: "true"
+    expires_at { seconds: 1767830400 }
+    dimension_levels: "value_tier=high"
+    dimension_levels: "life_stage=family"
+    active_triggers: "moved_home"
+    active_context_weights: "cancel_call"
+    active_context_weights: "tv_in_view"
+    candidates {
+      offer_id: "tv_sport"
+      source: "trigger"
+      score: 3.2
+      parts { pacing: 0.8 }
+      outcome: "chosen"
+      rank: 1
+      explanation: "Chosen (rank 1)."
+    }
+    candidates {
+      offer_id: "bb"
+      source: "segment"
+      score: 2
+      parts { pacing: 1 }
+      outcome: "ranked_out"
+      explanation: "Dropped: ranked 2nd."
+    }
+    budgets {
+      key: "budget/tv_sport/day/2026-01-01/count"
+      offer_id: "tv_sport"
+      spent: 12
+      limit: 40
+      plan: 10
+      pacing: 0.8
+    }
+    budgets {
+      key: "budget/tv_sport/total/amount"
+      offer_id: "tv_sport"
+      spent: 1250.5
+      limit: 5000
+      plan: 5000
+      pacing: 1
+    }
+  )pb");
+  EXPECT_EQ(FormatExplain(response),
+            "Decision      d-8 at 2026-01-01T00:00:00Z\n"
+            "Customer      c-2\n"
+            "Event         e-10 on call_centre\n"
+            "Strategy      v4 (checksum 0123456789ab)\n"
+            "Segment       Families (families), micro-segment high_value\n"
+            "Rule          true\n"
+            "Dimensions    value_tier=high, life_stage=family\n"
+            "Triggers      moved_home\n"
+            "Context       cancel_call, tv_in_view\n"
+            "Kept until    2026-01-08T00:00:00Z\n"
+            "Candidates    2\n"
+            "  RANK/OUTCOME  OFFER     SOURCE   SCORE  PACING  EXPLANATION\n"
+            "  1             tv_sport  trigger   3.20   x0.80  Chosen (rank 1).\n"
+            "  ranked_out    bb        segment   2.00       -  Dropped: ranked 2nd.\n"
+            "Budgets       2\n"
+            "  KEY                                   OFFER        SPENT/LIMIT  PLAN  PACING\n"
+            "  budget/tv_sport/day/2026-01-01/count  tv_sport         12 / 40    10   x0.80\n"
+            "  budget/tv_sport/total/amount          tv_sport  1250.50 / 5000  5000   x1.00\n");
+}
+
+TEST(FormatTest, ExplainShowsOptionalPiecesOnlyWhenSet) {
+  ExpectOutput<v1::ExplainDecisionResponse>(
+      {
+          {"checksum cut to 12 digits",
+           R"pb(decision { strategy_version: "v4" strategy_checksum: "abcdef0123456789ff" })pb",
+           {"Strategy      v4 (checksum abcdef012345)\n"},
+           {"6789ff"}},
+          {"short checksum kept whole",
+           R"pb(decision { strategy_version: "v4" strategy_checksum: "abc" })pb",
+           {"Strategy      v4 (checksum abc)\n"},
+           {}},
+          {"no checksum",
+           R"pb(decision { strategy_version: "v4" })pb",
+           {"Strategy      v4\n"},
+           {"checksum"}},
+          {"micro-segment",
+           R"pb(decision { segment_id: "s" micro_segment_id: "m" })pb",
+           {"Segment       s, micro-segment m\n"},
+           {}},
+          {"fallback cause",
+           R"pb(decision { fallback: true fallback_cause: "latency_budget" })pb",
+           {"Fallback      yes (latency_budget)\n"},
+           {}},
+          {"consent note",
+           R"pb(decision { consent_note: "Service offers only." })pb",
+           {"Consent       Service offers only.\n"},
+           {}},
+          {"budgets without candidates",
+           R"pb(budgets {
+                  key: "capacity/retention_desk/hour/2026-01-01T10"
+                  spent: 39
+                  limit: 40
+                  plan: 40
+                })pb",
+           {"Candidates    none\n"
+            "Budgets       1\n",
+            "  capacity/retention_desk/hour/2026-01-01T10  -          39 / 40    40       -\n"},
+           {}},
+          {"nothing optional",
+           R"pb(decision { decision_id: "d-1" }
+                candidates {
+                  offer_id: "bb"
+                  outcome: "chosen"
+                  rank: 1
+                  parts { pacing: 1 }
+                })pb",
+           {"  RANK/OUTCOME  OFFER  SOURCE  SCORE  EXPLANATION\n"},
+           {"micro-segment", "checksum", "Dimensions", "Triggers", "Context", "Fallback", "Consent",
+            "PACING", "Budgets"}},
+      },
+      &FormatExplain);
+}
+
 TEST(FormatTest, ValidateListsErrorsBeforeWarnings) {
   const auto response = Parse<v1::ValidateStrategyResponse>(R"pb(
     valid: false
@@ -553,6 +762,48 @@ TEST(FormatTest, JsonKeepsProtoFieldNames) {
   EXPECT_THAT(*json, HasSubstr("\"offer_id\": \"o-1\""));
   EXPECT_THAT(*json, HasSubstr("\"OFFER_KIND_RETENTION\""));
   EXPECT_EQ(json->back(), '\n');
+}
+
+TEST(FormatTest, JsonCarriesTheNewExplainFields) {
+  const auto response = Parse<v1::ExplainDecisionResponse>(R"pb(
+    decision {
+      decision_id: "d-1"
+      micro_segment_id: "high_value"
+      strategy_checksum: "abc"
+      fallback: true
+      fallback_cause: "budget_exhausted"
+      consent_note: "Service offers only."
+      offers {
+        offer_id: "tv"
+        parts { pacing: 0.8 }
+      }
+    }
+    active_triggers: "moved_home"
+    active_context_weights: "cancel_call"
+    dimension_levels: "value_tier=high"
+    candidates {
+      offer_id: "tv"
+      parts { pacing: 0.8 }
+    }
+    budgets {
+      key: "budget/tv/day/2026-01-01/count"
+      offer_id: "tv"
+      spent: 3
+      limit: 10
+      plan: 4
+      pacing: 0.8
+    }
+  )pb");
+  absl::StatusOr<std::string> json = ToJson(response);
+  ASSERT_TRUE(json.ok()) << json.status();
+  for (const char* piece :
+       {"\"micro_segment_id\": \"high_value\"", "\"strategy_checksum\": \"abc\"",
+        "\"fallback_cause\": \"budget_exhausted\"", "\"consent_note\": \"Service offers only.\"",
+        "\"pacing\": 0.8", "\"active_triggers\": [", "\"moved_home\"",
+        "\"active_context_weights\": [", "\"dimension_levels\": [", "\"value_tier=high\"",
+        "\"budgets\": [", "\"key\": \"budget/tv/day/2026-01-01/count\"", "\"plan\": 4"}) {
+    EXPECT_THAT(*json, HasSubstr(piece));
+  }
 }
 
 }  // namespace

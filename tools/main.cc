@@ -25,7 +25,7 @@ ABSL_FLAG(std::string, event, "", "event kind: page_view, search, cart_add, ...,
 ABSL_FLAG(std::string, event_id, "", "idempotency key of the event; default: random cli-...");
 ABSL_FLAG(std::string, source, "",
           "source system that observed the event; consent: where the customer said so");
-ABSL_FLAG(std::string, placement, "", "where the offers are shown, e.g. product_page");
+ABSL_FLAG(std::string, placement, "", "where the offers are shown, e.g. product_page, 0..64 chars");
 ABSL_FLAG(std::optional<int>, max_offers, std::nullopt, "most offers wanted, 0..20");
 ABSL_FLAG(std::vector<std::string>, product, {}, "product id(s); purchase takes a list a,b");
 ABSL_FLAG(std::string, category, "", "category of the page, search, product");
@@ -36,12 +36,15 @@ ABSL_FLAG(std::optional<double>, amount, std::nullopt, "purchase: order total pa
 ABSL_FLAG(std::optional<double>, margin, std::nullopt, "purchase: order total margin");
 ABSL_FLAG(std::string, currency, "", "purchase: ISO 4217 currency code");
 ABSL_FLAG(std::string, order_id, "", "purchase: order number");
-ABSL_FLAG(std::string, call_reason, "", "why the customer called (decision context)");
+ABSL_FLAG(std::string, call_reason, "", "why the customer called (decision context), 0..64 chars");
+ABSL_FLAG(std::string, product_in_view, "",
+          "product on screen (decision context), 0..128 chars; page_view: default --product");
 ABSL_FLAG(std::string, store, "", "store_visit: store id");
 ABSL_FLAG(std::string, screen, "", "app_open: first screen");
 ABSL_FLAG(std::optional<int>, severity, std::nullopt, "complaint: 1 (minor) .. 5 (severe)");
 ABSL_FLAG(std::string, topic, "", "complaint: topic");
-ABSL_FLAG(std::string, life_event, "", "life_event: kind, e.g. moved_home");
+ABSL_FLAG(std::string, life_event, "",
+          "life_event: kind, e.g. moved_home (alone it implies --event life_event)");
 ABSL_FLAG(std::optional<int>, nps, std::nullopt, "survey_answer: net promoter score 0..10");
 ABSL_FLAG(std::vector<std::string>, interests, {}, "survey_answer: interests a,b");
 
@@ -62,7 +65,9 @@ ABSL_FLAG(std::optional<double>, value, std::nullopt,
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(nbo::tools::Usage());
-  const std::vector<std::string> raw(argv + 1, argv + argc);
+  // Flags may be spelled with dashes (--max-offers); abseil only knows the underscore names.
+  std::vector<std::string> raw =
+      nbo::tools::NormalizeFlagNames(std::vector<std::string>(argv + 1, argv + argc));
   for (const std::string& arg : raw) {
     if (arg == "--") break;
     if (arg == "--help" || arg == "-help" || arg == "-h") {
@@ -74,7 +79,11 @@ int main(int argc, char** argv) {
     std::cerr << "nbo: " << status.message() << "; see nbo help\n";
     return nbo::tools::kExitUsage;
   }
-  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<char*> normalized_argv = {argv[0]};
+  for (std::string& arg : raw) normalized_argv.push_back(arg.data());
+  normalized_argv.push_back(nullptr);  // argv[argc], as main() gets it
+  const std::vector<char*> positional =
+      absl::ParseCommandLine(argc, normalized_argv.data());  // pointers into `raw`
 
   nbo::tools::CliOptions options;
   options.addr = absl::GetFlag(FLAGS_addr);
@@ -109,6 +118,7 @@ int main(int argc, char** argv) {
   d.currency = absl::GetFlag(FLAGS_currency);
   d.order_id = absl::GetFlag(FLAGS_order_id);
   d.call_reason = absl::GetFlag(FLAGS_call_reason);
+  d.product_in_view = absl::GetFlag(FLAGS_product_in_view);
   d.store = absl::GetFlag(FLAGS_store);
   d.screen = absl::GetFlag(FLAGS_screen);
   d.severity = absl::GetFlag(FLAGS_severity);
