@@ -28,7 +28,86 @@ struct DecisionScope {
   BudgetGate& budgets;
   bool marketing_allowed;   // consent
   int marketing_allowance;  // contact caps: marketing offers this decision may still answer
+  const ArbitrationOptions& options;
+  std::mt19937_64& rng;
 };
+
+bool Learns(const DecisionScope& scope) {
+  return scope.options.evidence != nullptr && scope.options.arm != Arm::kControl &&
+         scope.strategy.learning.mode == LearningMode::kAdaptive;
+}
+
+Posterior PosteriorOf(const DecisionScope& scope, int offer) {
+  const CompiledOffer& o = scope.strategy.offers[offer];
+  if (!Learns(scope)) return PosteriorFor(o, Evidence{}, Evidence{}, 0);
+  const EvidenceSource& source = *scope.options.evidence;
+  const Evidence all =
+      source.Get(scope.options.segment_id, o.def->id(), v1::CHANNEL_UNSPECIFIED, scope.in.now);
+  const Evidence channel =
+      source.Get(scope.options.segment_id, o.def->id(), scope.in.event.channel(), scope.in.now);
+  return PosteriorFor(o, all, channel, scope.strategy.learning.min_channel_evidence);
+}
+
+bool Mandatory(const Strategy& strategy, const Candidate& c) {
+  return strategy.offers[c.offer].action_class == ActionClass::kMandatory;
+}
+
+// Indices of `kept` in policy order: mandatory first, then by score (ties keep list order).
+void SortByScore(const Strategy& strategy, const std::vector<Candidate>& candidates,
+                 const std::vector<double>& scores, std::vector<int>& kept) {
+  std::stable_sort(kept.begin(), kept.end(), [&](int a, int b) {
+    const bool ma = Mandatory(strategy, candidates[a]);
+    const bool mb = Mandatory(strategy, candidates[b]);
+    if (ma != mb) return ma;
+    return scores[a] > scores[b];
+  });
+}
+
+// The probability that the policy shows each chosen offer: 1 when the policy is deterministic;
+// for the random control, n / k; for the learning arms, (1 - share) x [in the greedy top n] +
+// share x P(in the top n of a Thompson draw), the latter estimated with `samples` draws.
+std::vector<double> SelectionProbabilities(const DecisionScope& scope,
+                                           const std::vector<Candidate>& candidates,
+                                           const std::vector<int>& kept,
+                                           const std::vector<Posterior>& posteriors,
+                                           const std::vector<int>& chosen) {
+  std::vector<double> out(chosen.size(), 1.0);
+  const Strategy& strategy = scope.strategy;
+  const size_t n = chosen.size();
+  if (n == 0 || kept.empty()) return out;
+  if (scope.options.arm == Arm::kControl) {
+    if (strategy.learning.control_policy == ControlPolicy::kRandom) {
+      for (double& p : out) p = std::min(1.0, static_cast<double>(n) / kept.size());
+    }
+    return out;
+  }
+  const double share = strategy.learning.exploration_share;
+  if (!Learns(scope) || share <= 0) return out;
+  std::vector<double> rest(candidates.size(), 0), scores(candidates.size(), 0);
+  for (int k : kept) {
+    const Candidate& c = candidates[k];
+    rest[k] = c.parts.value() * c.parts.weight() * c.parts.context() * c.parts.pacing();
+    scores[k] = posteriors[k].Mean() * rest[k];
+  }
+  std::vector<int> order = kept;
+  SortByScore(strategy, candidates, scores, order);
+  std::vector<double> greedy(candidates.size(), 0), hits(candidates.size(), 0);
+  for (size_t i = 0; i < std::min(n, order.size()); ++i) greedy[order[i]] = 1;
+  const int samples = strategy.learning.selection_probability_samples;
+  for (int s = 0; s < samples; ++s) {
+    for (int k : kept) scores[k] = SampleBeta(posteriors[k], scope.rng) * rest[k];
+    order = kept;
+    SortByScore(strategy, candidates, scores, order);
+    for (size_t i = 0; i < std::min(n, order.size()); ++i) hits[order[i]] += 1;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const int k = chosen[i];
+    // Smoothed so that an offer the draws never showed still gets a probability above 0.
+    const double ts = (hits[k] + 0.5) / (samples + 1);
+    out[i] = (1 - share) * greedy[k] + share * ts;
+  }
+  return out;
+}
 
 // The fit filters, then the contact policy, in the documented order. Budgets come after scoring.
 DropReason Filter(const DecisionScope& scope, const CompiledOffer& offer) {
@@ -105,6 +184,7 @@ int Rank(const DecisionScope& scope, std::vector<Candidate> candidates, int max_
   const Strategy& strategy = scope.strategy;
   const size_t first = result.candidates.size();
   std::vector<int> kept;
+  std::vector<Posterior> posteriors(first);
   for (Candidate& c : candidates) {
     const CompiledOffer& offer = strategy.offers[c.offer];
     for (size_t i = first; i < result.candidates.size(); ++i) {
@@ -119,7 +199,16 @@ int Rank(const DecisionScope& scope, std::vector<Candidate> candidates, int max_
       pacing = check.pacing;
       budget_drop |= IsBudgetDrop(c.dropped);
     }
-    c.parts.set_propensity(offer.prior_rate);
+    // Propensities are only worth learning for candidates that can still be chosen.
+    const Posterior posterior =
+        c.dropped == DropReason::kNone || c.source != CandidateSource::kFallback
+            ? PosteriorOf(scope, c.offer)
+            : PosteriorFor(offer, Evidence{}, Evidence{}, 0);
+    posteriors.push_back(posterior);
+    c.parts.set_propensity(scope.options.arm == Arm::kExplore && c.dropped == DropReason::kNone &&
+                                   Learns(scope)
+                               ? SampleBeta(posterior, scope.rng)
+                               : posterior.Mean());
     c.parts.set_value(offer.value);
     c.parts.set_weight(c.weight);
     c.parts.set_pacing(pacing);
@@ -129,18 +218,19 @@ int Rank(const DecisionScope& scope, std::vector<Candidate> candidates, int max_
     if (c.dropped == DropReason::kNone) kept.push_back(static_cast<int>(result.candidates.size()));
     result.candidates.push_back(std::move(c));
   }
-  // Mandatory offers first (among themselves by score), then by score; ties keep list order.
-  std::stable_sort(kept.begin(), kept.end(), [&](int a, int b) {
-    const Candidate& ca = result.candidates[a];
-    const Candidate& cb = result.candidates[b];
-    const bool ma = strategy.offers[ca.offer].action_class == ActionClass::kMandatory;
-    const bool mb = strategy.offers[cb.offer].action_class == ActionClass::kMandatory;
-    if (ma != mb) return ma;
-    return ca.score > cb.score;
-  });
+  std::vector<int> order = kept;
+  if (scope.options.arm == Arm::kControl &&
+      strategy.learning.control_policy == ControlPolicy::kRandom) {
+    std::shuffle(order.begin(), order.end(), scope.rng);
+  } else {
+    std::vector<double> scores(result.candidates.size(), 0);
+    for (int k : order) scores[k] = result.candidates[k].score;
+    SortByScore(strategy, result.candidates, scores, order);
+  }
   int chosen = 0;
   int marketing = 0;
-  for (int k : kept) {
+  const size_t chosen_before = result.chosen.size();
+  for (int k : order) {
     Candidate& c = result.candidates[k];
     const CompiledOffer& offer = strategy.offers[c.offer];
     if (chosen >= max_offers) {
@@ -162,6 +252,10 @@ int Rank(const DecisionScope& scope, std::vector<Candidate> candidates, int max_
     ++chosen;
     marketing += offer.marketing();
   }
+  const std::vector<int> mine(result.chosen.begin() + chosen_before, result.chosen.end());
+  const std::vector<double> p =
+      SelectionProbabilities(scope, result.candidates, kept, posteriors, mine);
+  result.selection_probabilities.insert(result.selection_probabilities.end(), p.begin(), p.end());
   return chosen;
 }
 
@@ -184,11 +278,16 @@ ArbitrationResult Arbitrate(const Strategy& strategy,
                             const DecisionInputs& in, const ArbitrationOptions& options) {
   ArbitrationResult result;
   LocalBudgetGate local;
+  std::mt19937_64 local_rng(0);
   const v1::Channel channel = in.event.channel();
   const DecisionScope scope{
-      strategy, in, options.budgets != nullptr ? *options.budgets : local,
+      strategy,
+      in,
+      options.budgets != nullptr ? *options.budgets : local,
       MarketingAllowed(in.profile, channel),
-      MarketingAllowance(strategy.contact_policy, in.profile, channel, in.now)};
+      MarketingAllowance(strategy.contact_policy, in.profile, channel, in.now),
+      options,
+      options.rng != nullptr ? *options.rng : local_rng};
   FindActiveContext(strategy, in, result);
   bool budget_drop = false;
   if (!options.fallback_only) {

@@ -3,10 +3,12 @@
 #ifndef NBO_CORE_ARBITRATION_H_
 #define NBO_CORE_ARBITRATION_H_
 
+#include <random>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "core/budget.h"
+#include "core/learning.h"
 #include "core/offer_policy.h"
 #include "core/rule.h"
 #include "core/strategy.h"
@@ -51,6 +53,8 @@ struct ArbitrationResult {
   std::vector<int> active_context_weights;  // indices into Strategy::context_weights
   // The budgets and capacities of the candidates that passed the other filters, as checked.
   std::vector<v1::BudgetState> budgets;
+  // Per chosen offer (parallel to `chosen`): the probability that the policy shows it.
+  std::vector<double> selection_probabilities;
 };
 
 struct ArbitrationOptions {
@@ -60,6 +64,15 @@ struct ArbitrationOptions {
   BudgetGate* budgets = nullptr;
   // Skip the treatments and answer from the fallback list ("latency_budget").
   bool fallback_only = false;
+  // Learned evidence for the propensities (segment `segment_id`). Null: priors only.
+  const EvidenceSource* evidence = nullptr;
+  absl::string_view segment_id;
+  // The policy: kModel ranks by posterior means, kExplore by Thompson draws, kControl by priors
+  // (or at random, per Strategy::learning.control_policy).
+  Arm arm = Arm::kModel;
+  // Randomness for exploration, random control and selection probabilities. Null: a generator
+  // seeded with 0.
+  std::mt19937_64* rng = nullptr;
 };
 
 // Filters, scores and ranks `treatments` plus the offers of the triggers whose rule holds, for the

@@ -74,7 +74,25 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
     }
   }
 
+  // The arm: the control group by a stable hash of the customer; otherwise explore with the
+  // configured share (adaptive learning only).
+  std::mt19937_64 local_rng(
+      std::hash<std::string>()(absl::StrCat(profile.customer_id(), "|", event.event_id())));
+  std::mt19937_64& rng = options.rng != nullptr ? *options.rng : local_rng;
+  const CompiledLearning& learning = strategy.learning;
+  Arm arm = Arm::kModel;
+  if (InControlGroup(profile.customer_id(), now, learning)) {
+    arm = Arm::kControl;
+  } else if (learning.mode == LearningMode::kAdaptive && learning.exploration_share > 0 &&
+             std::uniform_real_distribution<double>(0, 1)(rng) < learning.exploration_share) {
+    arm = Arm::kExplore;
+  }
+
   ArbitrationOptions arbitration;
+  arbitration.evidence = options.evidence;
+  arbitration.segment_id = segment.def->id();
+  arbitration.arm = arm;
+  arbitration.rng = &rng;
   arbitration.max_offers =
       request.max_offers() > 0 ? request.max_offers() : strategy.default_max_offers;
   arbitration.budgets = options.budgets;
@@ -97,6 +115,7 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   r.set_segment_name(segment.def->name());
   if (micro != nullptr) r.set_micro_segment_id(micro->def->id());
   r.set_strategy_version(strategy.document.version());
+  r.set_arm(std::string(ArmName(arm)));
   r.set_fallback(result.arbitration.fallback);
   r.set_fallback_cause(std::string(result.arbitration.fallback_cause));
   ToProto(now, r.mutable_decided_at());
@@ -105,8 +124,8 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
                                     ChannelName(event.channel()),
                                     "; only service offers are shown."));
   }
-  for (int chosen : result.arbitration.chosen) {
-    const Candidate& c = result.arbitration.candidates[chosen];
+  for (size_t i = 0; i < result.arbitration.chosen.size(); ++i) {
+    const Candidate& c = result.arbitration.candidates[result.arbitration.chosen[i]];
     const CompiledOffer& offer = strategy.offers[c.offer];
     v1::RankedOffer* o = r.add_offers();
     o->set_offer_id(offer.def->id());
@@ -118,6 +137,9 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
     o->set_reason(offer.reason.Render(ReasonInputs{
         offer.def->name(), segment.def->name(), offer.def->product(), &profile, now, &settings}));
     AddReasonCodes(strategy, c, *o);
+    if (i < result.arbitration.selection_probabilities.size()) {
+      o->set_selection_probability(result.arbitration.selection_probabilities[i]);
+    }
   }
   return result;
 }

@@ -21,6 +21,11 @@ struct DecisionOptions {
   // Apply the event and assign the segment, but answer from the fallback list (the request's
   // latency budget is nearly spent): fallback_cause "latency_budget".
   bool fallback_only = false;
+  // Learned evidence (server/learning_stats.h). Null: priors only (the arm is still assigned).
+  const EvidenceSource* evidence = nullptr;
+  // Randomness for the explore draw, Thompson sampling and selection probabilities. Null: a
+  // generator seeded from the customer and event ids (reproducible).
+  std::mt19937_64* rng = nullptr;
 };
 
 struct DecisionResult {

@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
+#include "core/learning.h"
 #include "core/reason_template.h"
 #include "core/rule.h"
 #include "nbo/v1/common.pb.h"
@@ -166,6 +167,7 @@ struct Strategy {
   std::vector<CompiledCapacity> capacities;
   CompiledContactPolicy contact_policy;
   absl::TimeZone time_zone = absl::UTCTimeZone();
+  CompiledLearning learning;
   std::vector<CompiledTrigger> triggers;
   std::vector<CompiledContextWeight> context_weights;
   int default_max_offers = kDefaultMaxOffers;

@@ -407,6 +407,7 @@ StrategyLoadResult CompileStrategy(v1::Strategy document) {
   CompileContextWeights(doc, *s, problems);
   internal::CompileContactPolicy(doc, *s, problems);
   internal::CompileCapacities(doc, *s, problems);
+  internal::CompileLearning(doc, *s, problems);
 
   StrategyLoadResult result;
   const bool failed = problems.has_errors();

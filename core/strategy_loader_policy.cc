@@ -303,6 +303,80 @@ void CompileCapacities(const v1::Strategy& doc, Strategy& s, Problems& problems)
   }
 }
 
+void CompileLearning(const v1::Strategy& doc, Strategy& s, Problems& problems) {
+  const v1::Learning& l = doc.learning();
+  CompiledLearning& c = s.learning;
+  const std::string path = "learning";
+  if (l.mode().empty() || l.mode() == "adaptive") {
+    c.mode = LearningMode::kAdaptive;
+  } else if (l.mode() == "prior_only") {
+    c.mode = LearningMode::kPriorOnly;
+  } else {
+    problems.Error(path + ".mode",
+                   absl::StrCat("unknown \"", l.mode(), "\"; one of: adaptive, prior_only"));
+  }
+  const auto share = [&](double v, double max, double fallback, const char* field) {
+    if (v == 0) return fallback;
+    if (!std::isfinite(v) || v < 0 || v > max) {
+      problems.Error(
+          absl::StrCat(path, ".", field),
+          absl::StrCat("must be in [0, ", max, "] (0 = default ", fallback, "), got ", v));
+      return fallback;
+    }
+    return v;
+  };
+  c.exploration_share = share(l.exploration_share(), 1, 0.05, "exploration_share");
+  c.control_share = share(l.control_share(), 0.5, 0.02, "control_share");
+  if (l.half_life_days() != 0) {
+    if (!std::isfinite(l.half_life_days()) || l.half_life_days() < 0.01 ||
+        l.half_life_days() > 3650) {
+      problems.Error(path + ".half_life_days",
+                     absl::StrCat("must be 0.01..3650 days (0 = 30), got ", l.half_life_days()));
+    } else {
+      c.half_life = absl::Seconds(l.half_life_days() * 86400);
+    }
+  }
+  if (l.min_channel_evidence() != 0) {
+    if (!std::isfinite(l.min_channel_evidence()) || l.min_channel_evidence() < 0 ||
+        l.min_channel_evidence() > 1e9) {
+      problems.Error(path + ".min_channel_evidence",
+                     absl::StrCat("must be >= 0 (0 = 50), got ", l.min_channel_evidence()));
+    } else {
+      c.min_channel_evidence = l.min_channel_evidence();
+    }
+  }
+  if (l.control_policy().empty() || l.control_policy() == "prior") {
+    c.control_policy = ControlPolicy::kPrior;
+  } else if (l.control_policy() == "random") {
+    c.control_policy = ControlPolicy::kRandom;
+  } else {
+    problems.Error(path + ".control_policy",
+                   absl::StrCat("unknown \"", l.control_policy(), "\"; one of: prior, random"));
+  }
+  const std::string& period = l.control_period();
+  if (period.empty() || period == "year") {
+    c.control_period = ControlPeriod::kYear;
+  } else if (period == "quarter") {
+    c.control_period = ControlPeriod::kQuarter;
+  } else if (period == "month") {
+    c.control_period = ControlPeriod::kMonth;
+  } else if (period == "never") {
+    c.control_period = ControlPeriod::kNever;
+  } else {
+    problems.Error(path + ".control_period",
+                   absl::StrCat("unknown \"", period, "\"; one of: year, quarter, month, never"));
+  }
+  if (l.selection_probability_samples() != 0) {
+    if (l.selection_probability_samples() < 1 || l.selection_probability_samples() > 1000) {
+      problems.Error(
+          path + ".selection_probability_samples",
+          absl::StrCat("must be 1..1000 (0 = 32), got ", l.selection_probability_samples()));
+    } else {
+      c.selection_probability_samples = l.selection_probability_samples();
+    }
+  }
+}
+
 void CompileDimensions(const v1::Strategy& doc, Strategy& s, Problems& problems) {
   if (static_cast<size_t>(doc.dimensions_size()) > kMaxDimensions) {
     problems.Error("dimensions", absl::StrCat("more than ", kMaxDimensions, " dimensions"));

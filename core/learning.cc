@@ -1,0 +1,83 @@
+#include "core/learning.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "core/strategy.h"
+
+namespace nbo::core {
+namespace {
+
+// A stable 64-bit hash (FNV-1a then a splitmix finaliser): absl::Hash is salted per process, and
+// the control group must not change when the server restarts.
+uint64_t StableHash(absl::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return h;
+}
+
+int64_t PeriodIndex(absl::Time now, ControlPeriod period) {
+  const absl::CivilSecond c = absl::ToCivilSecond(now, absl::UTCTimeZone());
+  switch (period) {
+    case ControlPeriod::kYear:
+      return c.year();
+    case ControlPeriod::kQuarter:
+      return c.year() * 4 + (c.month() - 1) / 3;
+    case ControlPeriod::kMonth:
+      return c.year() * 12 + (c.month() - 1);
+    case ControlPeriod::kNever:
+      return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+absl::string_view ArmName(Arm arm) {
+  switch (arm) {
+    case Arm::kModel:
+      return "model";
+    case Arm::kExplore:
+      return "explore";
+    case Arm::kControl:
+      return "control";
+  }
+  return "model";
+}
+
+Posterior PosteriorFor(const CompiledOffer& offer, const Evidence& segment_level,
+                       const Evidence& channel_level, double min_channel_evidence) {
+  const Evidence& e = channel_level.total() >= min_channel_evidence ? channel_level : segment_level;
+  Posterior p;
+  p.alpha = offer.prior_rate * offer.prior_weight + std::max(0.0, e.accepted);
+  p.beta = (1 - offer.prior_rate) * offer.prior_weight + std::max(0.0, e.rejected);
+  return p;
+}
+
+double SampleBeta(const Posterior& posterior, std::mt19937_64& rng) {
+  std::gamma_distribution<double> a(posterior.alpha, 1.0);
+  std::gamma_distribution<double> b(posterior.beta, 1.0);
+  const double x = a(rng);
+  const double y = b(rng);
+  return x + y > 0 ? x / (x + y) : posterior.Mean();
+}
+
+double ControlDraw(absl::string_view customer_id, absl::Time now, ControlPeriod period) {
+  const uint64_t h = StableHash(absl::StrCat(customer_id, "|", PeriodIndex(now, period)));
+  return static_cast<double>(h >> 11) * 0x1.0p-53;
+}
+
+bool InControlGroup(absl::string_view customer_id, absl::Time now,
+                    const CompiledLearning& learning) {
+  return ControlDraw(customer_id, now, learning.control_period) < learning.control_share;
+}
+
+}  // namespace nbo::core
