@@ -42,8 +42,22 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
     return loaded.status();
   }
 
+  // Learning survives restarts through its snapshot. A corrupt one must not keep the server down:
+  // learning starts again from the priors (and the next flush replaces the snapshot).
+  app->learning_ = std::make_unique<LearningStats>(clock);
+  app->learning_->SetHalfLife(app->strategies_->Current()->strategy->learning.half_life);
+  if (absl::Status s = app->learning_->Restore(*app->store_); absl::IsDataLoss(s)) {
+    spdlog::warn("learning statistics not restored, learning starts from the priors: {}",
+                 std::string(s.message()));
+  } else if (!s.ok()) {
+    return s;
+  } else {
+    spdlog::info("learning statistics restored: {} entries", app->learning_->entry_count());
+  }
+
   app->registry_ = std::make_unique<metrics::Registry>();
-  app->metrics_ = std::make_unique<ServerMetrics>(*app->registry_, *app->strategies_, *app->store_);
+  app->metrics_ = std::make_unique<ServerMetrics>(*app->registry_, *app->strategies_, *app->store_,
+                                                  app->learning_.get());
   app->ids_ = std::make_unique<IdGenerator>();
   app->customers_ = std::make_unique<CustomerAccess>(*app->store_, *app->ids_);
   FlowOptions flow_options;
@@ -52,11 +66,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
   flow_options.dedupe_window = options.dedupe_window;
   flow_options.profile = options.profile;
   app->budgets_ = std::make_unique<BudgetLedger>(*app->store_);
-  app->flow_ =
-      std::make_unique<DecisionFlow>(*app->customers_, *app->strategies_, clock, *app->ids_,
-                                     *app->budgets_, app->metrics_.get(), flow_options);
-  app->outcome_flow_ = std::make_unique<OutcomeFlow>(*app->customers_, *app->strategies_, clock,
-                                                     *app->budgets_, app->metrics_.get());
+  app->flow_ = std::make_unique<DecisionFlow>(*app->customers_, *app->strategies_, clock,
+                                              *app->ids_, *app->budgets_, *app->learning_,
+                                              app->metrics_.get(), flow_options);
+  app->outcome_flow_ =
+      std::make_unique<OutcomeFlow>(*app->customers_, *app->strategies_, clock, *app->budgets_,
+                                    *app->learning_, app->metrics_.get());
   app->profile_flow_ =
       std::make_unique<ProfileFlow>(*app->customers_, *app->strategies_, clock, flow_options);
   app->ingest_flow_ = std::make_unique<IngestFlow>(*app->customers_, *app->strategies_, clock,
@@ -108,7 +123,23 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
     if (!exporter.ok()) return exporter.status();
     app->exporter_ = *std::move(exporter);
   }
+
+  App* self = app.get();
+  app->flush_thread_ = std::thread([self] {
+    while (
+        !self->stop_flush_.WaitForNotificationWithTimeout(self->options_.learning_flush_interval)) {
+      self->FlushLearning();
+    }
+  });
   return app;
+}
+
+void App::FlushLearning() {
+  const absl::Status s = learning_->Flush(*store_);
+  metrics_->OnLearningFlush(s);
+  if (!s.ok()) {
+    spdlog::error("writing the learning statistics: {}", std::string(s.message()));
+  }
 }
 
 absl::StatusOr<std::shared_ptr<const LoadedStrategy>> App::ReloadStrategyFromFile() {
@@ -129,6 +160,13 @@ void App::Shutdown() {
     server_->Shutdown(std::chrono::system_clock::now() +
                       absl::ToChronoSeconds(options_.shutdown_grace));
     server_->Wait();
+  }
+  // No outcome can arrive any more: stop the periodic flush and write the last state. (When Start
+  // failed before serving, nothing was learned: the snapshot on disk is left as it is.)
+  stop_flush_.Notify();
+  if (flush_thread_.joinable()) {
+    flush_thread_.join();
+    FlushLearning();
   }
   exporter_.reset();  // stop scrapes before what they read goes away
   if (store_ != nullptr) {

@@ -4,8 +4,10 @@
 #define NBO_SERVER_APP_H_
 
 #include <memory>
+#include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "core/clock.h"
 #include "grpcpp/server.h"
 #include "server/budget_ledger.h"
@@ -13,6 +15,7 @@
 #include "server/decision_flow.h"
 #include "server/explain_flow.h"
 #include "server/ingest_flow.h"
+#include "server/learning_stats.h"
 #include "server/metrics/exporter.h"
 #include "server/metrics/registry.h"
 #include "server/options.h"
@@ -28,10 +31,11 @@ namespace nbo::server {
 // Thread-safe: ReloadStrategyFromFile and Shutdown may be called from any thread.
 class App {
  public:
-  // Opens the store under options.data_dir (created when missing), loads the strategy, starts
-  // gRPC and /metrics. Errors name what failed and where, e.g.
-  // `strategy "x.json" is invalid: offers[3].channels[0]: unknown channel "fax"`.
-  // `clock` must outlive the App.
+  // Opens the store under options.data_dir (created when missing), loads the strategy, restores
+  // the learning statistics (a corrupt snapshot is logged and learning starts empty), starts
+  // gRPC, /metrics and the learning flush every options.learning_flush_interval. Errors name what
+  // failed and where, e.g. `strategy "x.json" is invalid: offers[3].channels[0]: unknown channel
+  // "fax"`. `clock` must outlive the App.
   static absl::StatusOr<std::unique_ptr<App>> Start(const ServerOptions& options,
                                                     const core::Clock& clock);
   ~App();
@@ -44,11 +48,14 @@ class App {
   absl::StatusOr<std::shared_ptr<const LoadedStrategy>> ReloadStrategyFromFile();
 
   // Health turns NOT_SERVING, new calls are refused, in-flight calls get options.shutdown_grace to
-  // finish, then the store closes. Idempotent.
+  // finish, the learning statistics are flushed once more, then the store closes. Idempotent.
   void Shutdown();
 
  private:
   App(const ServerOptions& options, const core::Clock& clock);
+
+  // Writes the learning statistics to the store, counts and (on failure) logs the result.
+  void FlushLearning();
 
   const ServerOptions options_;
   const core::Clock& clock_;
@@ -59,6 +66,7 @@ class App {
   std::unique_ptr<IdGenerator> ids_;
   std::unique_ptr<CustomerAccess> customers_;
   std::unique_ptr<BudgetLedger> budgets_;
+  std::unique_ptr<LearningStats> learning_;
   std::unique_ptr<DecisionFlow> flow_;
   std::unique_ptr<OutcomeFlow> outcome_flow_;
   std::unique_ptr<ProfileFlow> profile_flow_;
@@ -70,6 +78,9 @@ class App {
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<metrics::Exporter> exporter_;
   int grpc_port_ = 0;
+  // The periodic learning flush; stop_flush_ ends it.
+  absl::Notification stop_flush_;
+  std::thread flush_thread_;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };

@@ -1,25 +1,64 @@
 #include "server/decision_flow.h"
 
 #include <algorithm>
+#include <atomic>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "core/decision.h"
 #include "core/request_validation.h"
 #include "core/time_util.h"
 #include "server/hashing.h"
+#include "server/outcome_report.h"
 
 namespace nbo::server {
+namespace {
+
+// FNV-1a of a decision id: its last 16 hex digits are already a mixed 64-bit value (IdGenerator),
+// so this only has to be cheap and stable (absl::Hash is salted per process, which would make
+// tests with a fixed IdGenerator key irreproducible).
+uint64_t SeedOf(absl::string_view decision_id) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : decision_id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// Tells flows apart in ThreadRng (an address could be reused by a later flow).
+std::atomic<uint64_t> next_flow_instance{1};
+
+// The generator of this thread and the flow it was seeded for.
+struct ThreadRng {
+  uint64_t flow_instance = 0;
+  std::mt19937_64 rng;
+};
+thread_local ThreadRng thread_rng;
+
+}  // namespace
 
 DecisionFlow::DecisionFlow(CustomerAccess& customers, StrategyHolder& strategies,
                            const core::Clock& clock, IdGenerator& ids, BudgetLedger& budgets,
-                           FlowObserver* observer, FlowOptions options)
+                           LearningStats& learning, FlowObserver* observer, FlowOptions options)
     : customers_(customers),
       strategies_(strategies),
       clock_(clock),
       ids_(ids),
       budgets_(budgets),
+      learning_(learning),
       observer_(observer),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      instance_(next_flow_instance.fetch_add(1, std::memory_order_relaxed)) {}
+
+std::mt19937_64& DecisionFlow::Rng(absl::string_view decision_id) {
+  ThreadRng& t = thread_rng;
+  if (t.flow_instance != instance_) {
+    t.flow_instance = instance_;
+    t.rng.seed(SeedOf(decision_id));
+  }
+  return t.rng;
+}
 
 absl::StatusOr<v1::DecideResponse> DecisionFlow::Decide(const v1::DecideRequest& request,
                                                         absl::Time deadline) {
@@ -79,9 +118,13 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRe
   decide_options.budgets = &charges;
   decide_options.fallback_only = clock_.Now() - now > budget * options_.fallback_at;
   const core::Strategy& compiled = *strategy.strategy;
+  learning_.SetHalfLife(compiled.learning.half_life);
+  decide_options.evidence = &learning_;
+  std::string decision_id = ids_.NextDecisionId(now);
+  decide_options.rng = &Rng(decision_id);
   core::DecisionResult decided =
       core::MakeDecision(profile, request, compiled, now, options_.profile, decide_options);
-  decided.response.set_decision_id(ids_.NextDecisionId(now));
+  decided.response.set_decision_id(std::move(decision_id));
   decided.response.set_strategy_checksum(strategy.info.checksum());
 
   v1::DecisionRecord record;
@@ -115,12 +158,14 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRe
   writes.decisions.push_back(&record);
   writes.dedupe.emplace_back(request.event().event_id(), &dedupe);
   charges.AddTo(writes);
+  AddOfferedCounts(decided.response, writes);
   if (absl::Status s = store.Commit(writes); !s.ok()) {
     charges.Rollback();
     return s;
   }
   charges.Commit();
 
+  if (observer_ != nullptr) observer_->OnArm(decided.response.arm());
   if (decided.segment_changed && observer_ != nullptr) {
     observer_->OnSegmentTransition(decided.previous_segment_id, decided.response.segment_id());
   }

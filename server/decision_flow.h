@@ -4,6 +4,8 @@
 #ifndef NBO_SERVER_DECISION_FLOW_H_
 #define NBO_SERVER_DECISION_FLOW_H_
 
+#include <cstdint>
+#include <random>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -16,6 +18,7 @@
 #include "server/customer_access.h"
 #include "server/flow_options.h"
 #include "server/id_generator.h"
+#include "server/learning_stats.h"
 #include "server/strategy_holder.h"
 #include "storage/store.h"
 
@@ -32,6 +35,9 @@ class FlowObserver {
   // A decision answered from the fallback list, and why ("no_eligible_offer", "budget_exhausted",
   // "latency_budget").
   virtual void OnFallback(v1::Channel channel, absl::string_view cause) {}
+  // A decision made (and written) by `arm` ("model", "explore" or "control"); not called for
+  // duplicates answered from their dedupe record, nor for failed calls.
+  virtual void OnArm(absl::string_view arm) {}
   // A customer moved from one segment to another ("" = first segment).
   virtual void OnSegmentTransition(absl::string_view from, absl::string_view to) = 0;
   // Events of one IngestEvents batch.
@@ -44,13 +50,17 @@ class FlowObserver {
 class DecisionFlow {
  public:
   // All references must outlive the flow. `observer` may be null. `budgets` counts the budgets
-  // and capacities of every decision (one ledger per store).
+  // and capacities of every decision (one ledger per store). `learning` is the evidence the
+  // propensities are learned from (shared with the OutcomeFlow that updates it); the flow keeps
+  // its half-life in step with the strategy of each decision (LearningStats::SetHalfLife).
   DecisionFlow(CustomerAccess& customers, StrategyHolder& strategies, const core::Clock& clock,
-               IdGenerator& ids, BudgetLedger& budgets, FlowObserver* observer,
-               FlowOptions options = {});
+               IdGenerator& ids, BudgetLedger& budgets, LearningStats& learning,
+               FlowObserver* observer, FlowOptions options = {});
 
   // Applies the request's event to the customer's profile, decides, logs the decision and
-  // persists everything in one atomic write; answers only after the write. An unknown source
+  // persists everything in one atomic write; answers only after the write. Propensities come
+  // from the learned evidence (`learning`); the randomness of the arm draw and of exploration
+  // comes from Rng(). An unknown source
   // identity creates a new customer; a merged-away customer id reaches its survivor.
   // Errors: InvalidArgument naming the field; AlreadyExists when the event_id was used for a
   // different request; FailedPrecondition for an erased, suppressed customer; Unavailable when
@@ -63,6 +73,13 @@ class DecisionFlow {
                                             absl::Time deadline = absl::InfiniteFuture());
 
  private:
+  // The generator for a decision on this thread: one std::mt19937_64 per thread, seeded from the
+  // hash of the decision id of the thread's first decision with this flow (ids are unique, so
+  // threads draw different sequences; with a fixed IdGenerator key a single-threaded test is
+  // reproducible). Not reproducible across processes, nor meant to be: constructing and seeding
+  // a generator per request would cost about 2 us of CPU, some 10% of a decision's.
+  std::mt19937_64& Rng(absl::string_view decision_id);
+
   absl::StatusOr<v1::DecideResponse> DecideLocked(const v1::DecideRequest& request,
                                                   const LoadedStrategy& strategy, absl::Time now,
                                                   absl::Duration budget, absl::string_view* result);
@@ -72,8 +89,10 @@ class DecisionFlow {
   const core::Clock& clock_;
   IdGenerator& ids_;
   BudgetLedger& budgets_;
+  LearningStats& learning_;
   FlowObserver* observer_;
   const FlowOptions options_;
+  const uint64_t instance_;  // unique per flow in the process, for Rng()
 };
 
 }  // namespace nbo::server

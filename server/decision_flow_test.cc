@@ -139,7 +139,7 @@ TEST_F(DecisionFlowTest, StoreReadFailureIsReported) {
 
 TEST_F(DecisionFlowTest, NoStrategyIsUnavailable) {
   StrategyHolder empty("none.json");
-  DecisionFlow flow(customers_, empty, clock_, ids_, budgets_, nullptr);
+  DecisionFlow flow(customers_, empty, clock_, ids_, budgets_, learning_, nullptr);
   EXPECT_EQ(flow.Decide(core::testing::Request("c-1", PageView("e1"))).status().code(),
             absl::StatusCode::kUnavailable);
 }
@@ -234,7 +234,7 @@ TEST_F(BudgetFlowTest, EightClientsNeverExceedABudgetAndItSurvivesARestart) {
 
   // A restart: a new ledger over the same store starts from the persisted count.
   BudgetLedger restarted(store_);
-  DecisionFlow flow(customers_, strategies_, clock_, ids_, restarted, nullptr);
+  DecisionFlow flow(customers_, strategies_, clock_, ids_, restarted, learning_, nullptr);
   auto r = flow.Decide(core::testing::Request("c-new", PageView("e-new")));
   ASSERT_TRUE(r.ok());
   for (const auto& o : r->offers()) EXPECT_NE(o.offer_id(), "promo");
@@ -251,7 +251,7 @@ TEST_F(BudgetFlowTest, AFailedCommitGivesTheBudgetBack) {
 }
 
 TEST_F(BudgetFlowTest, DeclineCoolsTheOfferDownAndAcceptanceChargesItsBudget) {
-  OutcomeFlow outcomes(customers_, strategies_, clock_, budgets_, nullptr);
+  OutcomeFlow outcomes(customers_, strategies_, clock_, budgets_, learning_, nullptr);
   auto first = Decide("c-1", PageView("e1"));
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->offers(1).offer_id(), "device");
@@ -326,6 +326,51 @@ TEST_F(BudgetFlowTest, ExhaustedBudgetFallsBackWithItsCause) {
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->fallback());
   EXPECT_EQ(r->fallback_cause(), "budget_exhausted");
+}
+
+class LearningDecisionTest : public testing::FlowTest {
+ protected:
+  LearningDecisionTest() {
+    auto loaded = strategies_.LoadInline(std::string(testing::kLearningStrategy), kT0);
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+  }
+
+  // The propensity of `offer_id` in a fresh customer's decision (-1 when it was not offered).
+  double PropensityOf(const std::string& offer_id, const std::string& customer) {
+    auto r = Decide(customer, PageView("e-" + customer));
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return -1;
+    EXPECT_EQ(r->arm(), "model");
+    for (const v1::RankedOffer& o : r->offers()) {
+      if (o.offer_id() == offer_id) return o.parts().propensity();
+    }
+    return -1;
+  }
+};
+
+TEST_F(LearningDecisionTest, PropensitiesComeFromTheLearnedEvidence) {
+  EXPECT_DOUBLE_EQ(PropensityOf("tv", "c-1"), 0.1);  // the prior, 1 / 10
+  learning_.Record("everyone", "tv", v1::CHANNEL_WEB, v1::OUTCOME_ACCEPTED, kT0, absl::Hours(24));
+  // Below min_channel_evidence (50) the segment-wide evidence counts: (1 + 1) / (10 + 1).
+  EXPECT_DOUBLE_EQ(PropensityOf("tv", "c-2"), 2.0 / 11);
+  EXPECT_DOUBLE_EQ(PropensityOf("bb", "c-3"), 0.2);  // other offers keep their prior
+  EXPECT_EQ(observer_.arms, (std::vector<std::string>{"model", "model", "model"}));
+}
+
+TEST_F(LearningDecisionTest, EvidenceDecaysWithTheStrategysHalfLife) {
+  for (int i = 0; i < 2; ++i) {
+    learning_.Record("everyone", "tv", v1::CHANNEL_WEB, v1::OUTCOME_ACCEPTED, kT0, absl::Hours(24));
+  }
+  clock_.Advance(absl::Hours(24));  // half_life_days 1: the two acceptances weigh one
+  EXPECT_DOUBLE_EQ(PropensityOf("tv", "c-1"), 2.0 / 11);
+  EXPECT_EQ(learning_.half_life(), absl::Hours(24));
+}
+
+TEST_F(LearningDecisionTest, ADuplicateDecisionIsNotCountedByArm) {
+  ASSERT_TRUE(Decide("c-1", PageView("e1")).ok());
+  ASSERT_TRUE(Decide("c-1", PageView("e1")).ok());
+  EXPECT_EQ(observer_.arms, std::vector<std::string>{"model"});
+  EXPECT_EQ(observer_.results, (std::vector<std::string>{"offers", "duplicate"}));
 }
 
 }  // namespace

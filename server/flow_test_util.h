@@ -13,10 +13,31 @@
 #include "server/customer_access.h"
 #include "server/decision_flow.h"
 #include "server/ingest_flow.h"
+#include "server/learning_stats.h"
 #include "server/profile_flow.h"
 #include "storage/memory_store.h"
 
 namespace nbo::server::testing {
+
+// One segment, two learnable offers (priors 0.1 x 10 and 0.2 x 10), a fallback; practically no
+// exploration and no control group (every decision is arm "model"), evidence halving daily.
+inline constexpr absl::string_view kLearningStrategy = R"json({
+  "version": "learning-1",
+  "currency": "EUR",
+  "offers": [
+    {"id": "tv", "name": "TV Basic", "kind": "cross_sell", "product": "tv_basic", "margin": 50,
+     "prior": {"rate": 0.1, "weight": 10}, "reason": "{offer}"},
+    {"id": "bb", "name": "Broadband Basic", "kind": "cross_sell", "product": "broadband_basic",
+     "margin": 40, "prior": {"rate": 0.2, "weight": 10}, "reason": "{offer}"},
+    {"id": "ebill", "name": "E-billing", "kind": "service", "margin": 0, "reason": "Go paperless"}
+  ],
+  "segments": [
+    {"id": "everyone", "name": "Everyone", "rule": "true",
+     "treatments": [{"offer_id": "tv"}, {"offer_id": "bb"}]}
+  ],
+  "fallbacks": [{"channel": "*", "offer_ids": ["ebill"]}],
+  "learning": {"exploration_share": 1e-9, "control_share": 1e-9, "half_life_days": 1}
+})json";
 
 class RecordingObserver : public FlowObserver {
  public:
@@ -32,7 +53,12 @@ class RecordingObserver : public FlowObserver {
     absl::MutexLock lock(&mu);
     transitions.push_back(absl::StrCat(from, "->", to));
   }
+  void OnArm(absl::string_view arm) override {
+    absl::MutexLock lock(&mu);
+    arms.emplace_back(arm);
+  }
   absl::Mutex mu;
+  std::vector<std::string> arms;
   std::vector<std::string> results;
   std::vector<std::string> transitions;
   std::vector<std::string> fallbacks;
@@ -47,7 +73,8 @@ class FlowTest : public ::testing::Test {
         ids_(7),
         customers_(store_, ids_),
         budgets_(store_),
-        flow_(customers_, strategies_, clock_, ids_, budgets_, &observer_),
+        learning_(clock_),
+        flow_(customers_, strategies_, clock_, ids_, budgets_, learning_, &observer_),
         profiles_(customers_, strategies_, clock_),
         ingest_(customers_, strategies_, clock_, &observer_) {
     auto loaded =
@@ -110,6 +137,7 @@ class FlowTest : public ::testing::Test {
   IdGenerator ids_;
   CustomerAccess customers_;
   BudgetLedger budgets_;
+  LearningStats learning_;
   RecordingObserver observer_;
   DecisionFlow flow_;
   ProfileFlow profiles_;

@@ -56,6 +56,9 @@ ABSL_FLAG(absl::Duration, shutdown_grace, kDefaults.shutdown_grace,
 ABSL_FLAG(absl::Duration, latency_budget, kDefaults.latency_budget,
           "longest a Decide may take (the client's deadline caps it); past 80% of it, the answer "
           "comes from the fallback offers");
+ABSL_FLAG(absl::Duration, learning_flush_interval, kDefaults.learning_flush_interval,
+          "how often the learning statistics are written to the store (and at shutdown); a crash "
+          "loses at most this much learning, never a profile change");
 ABSL_FLAG(int, max_request_bytes, kDefaults.max_request_bytes, "largest request accepted, bytes");
 ABSL_FLAG(std::string, log_level, "info", "log level: debug, info, warn, error");
 
@@ -81,6 +84,7 @@ absl::StatusOr<nbo::server::ServerOptions> OptionsFromFlags() {
   o.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   o.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   o.latency_budget = absl::GetFlag(FLAGS_latency_budget);
+  o.learning_flush_interval = absl::GetFlag(FLAGS_learning_flush_interval);
   if (o.listen.empty()) return absl::InvalidArgumentError("--listen: must not be empty");
   if (o.data_dir.empty()) return absl::InvalidArgumentError("--data_dir: must not be empty");
   if (o.strategy_path.empty()) return absl::InvalidArgumentError("--strategy: must not be empty");
@@ -129,6 +133,10 @@ absl::StatusOr<nbo::server::ServerOptions> OptionsFromFlags() {
   }
   if (o.latency_budget < absl::Milliseconds(1) || o.latency_budget > absl::Seconds(60)) {
     return absl::InvalidArgumentError("--latency_budget: must be 1ms..60s");
+  }
+  if (o.learning_flush_interval < absl::Milliseconds(100) ||
+      o.learning_flush_interval > absl::Hours(24)) {
+    return absl::InvalidArgumentError("--learning_flush_interval: must be 100ms..24h");
   }
   if (o.max_request_bytes < 1024) {
     return absl::InvalidArgumentError("--max_request_bytes: must be at least 1024");

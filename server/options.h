@@ -40,6 +40,10 @@ struct ServerOptions {
   // Longest a Decide may take; the client's deadline caps it further. When reading the customer
   // used more than 80% of it, the Decide answers from the fallback list. Default: 50ms.
   absl::Duration latency_budget = absl::Milliseconds(50);
+  // How often the learning statistics (server/learning_stats.h) are written to the store; they are
+  // also written at shutdown. A crash loses at most this much learning (never a profile change).
+  // Default: 10s.
+  absl::Duration learning_flush_interval = absl::Seconds(10);
   // How long in-flight calls may take to finish at shutdown. Default: 5s.
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Largest request accepted, bytes; larger ones get RESOURCE_EXHAUSTED. Default: 4 MiB.

@@ -13,6 +13,7 @@
 #include "core/time_util.h"
 #include "server/explain_flow.h"
 #include "server/hashing.h"
+#include "server/outcome_report.h"
 
 namespace nbo::server {
 namespace {
@@ -99,11 +100,13 @@ std::string OutcomeDedupeKey(absl::string_view decision_id, absl::string_view of
 }
 
 OutcomeFlow::OutcomeFlow(CustomerAccess& customers, StrategyHolder& strategies,
-                         const core::Clock& clock, BudgetLedger& budgets, OutcomeObserver* observer)
+                         const core::Clock& clock, BudgetLedger& budgets, LearningStats& learning,
+                         OutcomeObserver* observer)
     : customers_(customers),
       strategies_(strategies),
       clock_(clock),
       budgets_(budgets),
+      learning_(learning),
       observer_(observer) {}
 
 absl::StatusOr<v1::OutcomeResponse> OutcomeFlow::Record(const v1::OutcomeRequest& request) {
@@ -219,11 +222,21 @@ absl::StatusOr<v1::OutcomeResponse> OutcomeFlow::RecordValid(const v1::OutcomeRe
   if (absl::Status s = AddOutcomeEffects(request, at, charges, writes); !s.ok()) return s;
   (*customer)->AddTo(writes);
   writes.dedupe.emplace_back(key, &dedupe);
+  AddOutcomeCounts(*decision, request, writes);
   if (absl::Status s = store.Commit(writes); !s.ok()) {
     charges.Rollback();
     return s;
   }
   charges.Commit();
+
+  // Evidence for the decision's segment and channel, after the commit so that a failed write or
+  // a duplicate (returned above) never counts. Every arm counts (server/learning_stats.h).
+  const auto serving = strategies_.Current();
+  learning_.Record(answered.segment_id(), request.offer_id(), decision->channel(),
+                   request.outcome(), at,
+                   serving != nullptr ? serving->strategy->learning.half_life
+                                      : core::CompiledLearning{}.half_life);
+  if (observer_ != nullptr) observer_->OnArmOutcome(answered.arm(), OutcomeName(request.outcome()));
 
   *result = "recorded";
   v1::OutcomeResponse response;

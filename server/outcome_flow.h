@@ -17,6 +17,7 @@
 #include "nbo/v1/record.pb.h"
 #include "server/budget_ledger.h"
 #include "server/customer_access.h"
+#include "server/learning_stats.h"
 #include "server/strategy_holder.h"
 #include "storage/store.h"
 
@@ -33,6 +34,9 @@ class OutcomeObserver {
   // the attribution window) or "error".
   virtual void OnOutcome(v1::Channel channel, absl::string_view outcome,
                          absl::string_view result) = 0;
+  // One recorded (not duplicate) outcome of a decision made by `arm` (the decision record's
+  // response.arm: "model", "explore", "control"; "" for decisions logged before arms existed).
+  virtual void OnArmOutcome(absl::string_view arm, absl::string_view outcome) {}
 };
 
 // "presented", "accepted", "declined", "ignored"; "unspecified" for OUTCOME_UNSPECIFIED and for
@@ -61,8 +65,9 @@ class OutcomeFlow {
  public:
   // All references must outlive the flow. `observer` may be null. `budgets` is the ledger the
   // decisions charge (ACCEPTED outcomes charge the offer's "acceptance" budgets through it).
+  // `learning` receives every recorded outcome as evidence (shared with the DecisionFlow).
   OutcomeFlow(CustomerAccess& customers, StrategyHolder& strategies, const core::Clock& clock,
-              BudgetLedger& budgets, OutcomeObserver* observer);
+              BudgetLedger& budgets, LearningStats& learning, OutcomeObserver* observer);
 
   // Records `request.outcome` of `request.offer_id` in decision `request.decision_id`, happening
   // at `request.at` (unset: now): counts it in the customer's contacts (core::RecordContact) and
@@ -70,6 +75,10 @@ class OutcomeFlow {
   // write. The customer is the decision's response.customer_id, or the survivor it was merged
   // into. An exact repeat of a recorded (decision, offer, outcome) is OK with duplicate = true and
   // writes nothing.
+  // Learning: after the write, the outcome counts as evidence for (the decision's segment, the
+  // offer, the decision's channel) in `learning`, whatever the decision's arm, decayed with the
+  // serving strategy's half-life (LearningStats::Record). It is in memory until the next flush
+  // (server/learning_stats.h); a duplicate or a failed write never counts.
   // Errors:
   // - InvalidArgument: see ValidateOutcomeRequest; the offer is not among the decision's answered
   //   offers (the message lists them); `at` is before the decision's decided_at.
@@ -91,9 +100,10 @@ class OutcomeFlow {
   // The effects of an outcome beyond the contact history, added to the same WriteSet so they
   // commit atomically with the profile and the dedupe record (and exactly once, since a
   // duplicate never reaches this): an ACCEPTED outcome charges the offer's "acceptance" budgets
-  // (of the serving strategy, counted on the day of `at`) through `charges`. Learning statistics
-  // join here (the closed-loop work). Called with the customer's lock held: it must not take an
-  // identity lock (server/customer_access.h, lock order).
+  // (of the serving strategy, counted on the day of `at`) through `charges`. (Learning evidence
+  // is in memory, not in the WriteSet: it is recorded after the commit.) Called with the
+  // customer's lock held: it must not take an identity lock (server/customer_access.h, lock
+  // order).
   absl::Status AddOutcomeEffects(const v1::OutcomeRequest& request, absl::Time at,
                                  RequestBudget& charges, storage::WriteSet& writes) const;
 
@@ -101,6 +111,7 @@ class OutcomeFlow {
   StrategyHolder& strategies_;
   const core::Clock& clock_;
   BudgetLedger& budgets_;
+  LearningStats& learning_;
   OutcomeObserver* observer_;
 };
 

@@ -29,17 +29,27 @@ class RecordingOutcomeObserver : public OutcomeObserver {
     absl::MutexLock lock(&mu);
     calls.push_back(absl::StrCat(core::ChannelName(channel), "/", outcome, "/", result));
   }
+  void OnArmOutcome(absl::string_view arm, absl::string_view outcome) override {
+    absl::MutexLock lock(&mu);
+    arm_calls.push_back(absl::StrCat(arm, "/", outcome));
+  }
   std::vector<std::string> Calls() {
     absl::MutexLock lock(&mu);
     return calls;
   }
+  std::vector<std::string> ArmCalls() {
+    absl::MutexLock lock(&mu);
+    return arm_calls;
+  }
   absl::Mutex mu;
   std::vector<std::string> calls;
+  std::vector<std::string> arm_calls;
 };
 
 class OutcomeFlowTest : public testing::FlowTest {
  protected:
-  OutcomeFlowTest() : outcomes_(customers_, strategies_, clock_, budgets_, &outcome_observer_) {}
+  OutcomeFlowTest()
+      : outcomes_(customers_, strategies_, clock_, budgets_, learning_, &outcome_observer_) {}
 
   // A decision for `customer` (a page view on the web); fails the test when it cannot be made.
   v1::DecideResponse MustDecide(std::string customer, std::string event_id) {
@@ -410,6 +420,102 @@ TEST_F(OutcomeFlowTest, ConcurrentRepeatsAreRecordedOnce) {
   EXPECT_EQ(std::count(duplicate.begin(), duplicate.end(), 0), 1);
   EXPECT_EQ(std::count(duplicate.begin(), duplicate.end(), 1), 7);
   EXPECT_EQ(Contact("c-1", request.offer_id()).accepted(), 1);
+}
+
+class LearningOutcomeTest : public OutcomeFlowTest {
+ protected:
+  LearningOutcomeTest() { Load(std::string(testing::kLearningStrategy)); }
+
+  void Load(std::string json) {
+    auto loaded = strategies_.LoadInline(std::move(json), kT0);
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+  }
+
+  // The propensity of `offer_id` in `decision` (-1 when it was not offered).
+  static double PropensityOf(const v1::DecideResponse& decision, absl::string_view offer_id) {
+    for (const v1::RankedOffer& o : decision.offers()) {
+      if (o.offer_id() == offer_id) return o.parts().propensity();
+    }
+    return -1;
+  }
+
+  // The outcome of `offer_id` in `decision`.
+  static v1::OutcomeRequest OutcomeOf(const v1::DecideResponse& decision,
+                                      absl::string_view offer_id, v1::Outcome outcome) {
+    v1::OutcomeRequest r;
+    r.set_decision_id(decision.decision_id());
+    r.set_offer_id(std::string(offer_id));
+    r.set_outcome(outcome);
+    return r;
+  }
+
+  core::Evidence Evidence(absl::string_view offer_id, v1::Channel channel = v1::CHANNEL_WEB) {
+    return learning_.Get("everyone", offer_id, channel, clock_.Now());
+  }
+};
+
+TEST_F(LearningOutcomeTest, AnAcceptedOutcomeRaisesThePropensityInTheNextDecisionOnce) {
+  const v1::DecideResponse first = MustDecide("c-1", "e1");
+  ASSERT_EQ(first.arm(), "model");
+  EXPECT_DOUBLE_EQ(PropensityOf(first, "tv"), 0.1);  // the prior
+
+  const v1::OutcomeRequest accepted = OutcomeOf(first, "tv", v1::OUTCOME_ACCEPTED);
+  ASSERT_TRUE(outcomes_.Record(accepted).ok());
+  const v1::DecideResponse second = MustDecide("c-2", "e2");
+  ASSERT_EQ(second.arm(), "model");
+  EXPECT_DOUBLE_EQ(PropensityOf(second, "tv"), 2.0 / 11);  // (1 + 1) / (10 + 1)
+  EXPECT_GT(PropensityOf(second, "tv"), PropensityOf(first, "tv"));
+
+  // A repeat is a duplicate: it does not count twice.
+  auto again = outcomes_.Record(accepted);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->duplicate());
+  EXPECT_DOUBLE_EQ(Evidence("tv").accepted, 1);
+  EXPECT_DOUBLE_EQ(Evidence("tv", v1::CHANNEL_UNSPECIFIED).accepted, 1);
+  EXPECT_DOUBLE_EQ(PropensityOf(MustDecide("c-3", "e3"), "tv"), 2.0 / 11);
+  EXPECT_EQ(outcome_observer_.ArmCalls(), std::vector<std::string>{"model/accepted"});
+}
+
+TEST_F(LearningOutcomeTest, DeclinedAndIgnoredCountAgainstTheOfferAndPresentedNotAtAll) {
+  const v1::DecideResponse decision = MustDecide("c-1", "e1");
+  ASSERT_TRUE(outcomes_.Record(OutcomeOf(decision, "tv", v1::OUTCOME_PRESENTED)).ok());
+  ASSERT_TRUE(outcomes_.Record(OutcomeOf(decision, "tv", v1::OUTCOME_DECLINED)).ok());
+  ASSERT_TRUE(outcomes_.Record(OutcomeOf(decision, "bb", v1::OUTCOME_IGNORED)).ok());
+  EXPECT_DOUBLE_EQ(Evidence("tv").accepted, 0);
+  EXPECT_DOUBLE_EQ(Evidence("tv").rejected, 1);
+  EXPECT_DOUBLE_EQ(Evidence("bb").rejected, 1);
+  const v1::DecideResponse next = MustDecide("c-2", "e2");
+  EXPECT_DOUBLE_EQ(PropensityOf(next, "tv"), 1.0 / 11);
+  EXPECT_DOUBLE_EQ(PropensityOf(next, "bb"), 2.0 / 11);
+  EXPECT_EQ(outcome_observer_.ArmCalls(),
+            (std::vector<std::string>{"model/presented", "model/declined", "model/ignored"}));
+}
+
+TEST_F(LearningOutcomeTest, AFailedWriteDoesNotCount) {
+  const v1::DecideResponse decision = MustDecide("c-1", "e1");
+  store_.FailWritesWith(absl::UnavailableError("disk full"));
+  EXPECT_FALSE(outcomes_.Record(OutcomeOf(decision, "tv", v1::OUTCOME_ACCEPTED)).ok());
+  EXPECT_EQ(Evidence("tv", v1::CHANNEL_UNSPECIFIED).total(), 0);
+  EXPECT_EQ(learning_.entry_count(), 0u);
+  EXPECT_TRUE(outcome_observer_.ArmCalls().empty());
+}
+
+TEST_F(LearningOutcomeTest, OutcomesOfTheControlGroupCountAsEvidence) {
+  std::string json(testing::kLearningStrategy);
+  const std::string tiny = R"("control_share": 1e-9)";
+  json.replace(json.find(tiny), tiny.size(), R"("control_share": 0.5)");
+  Load(json);
+  const core::CompiledLearning& learning = strategies_.Current()->strategy->learning;
+  std::string customer;
+  for (int i = 0; customer.empty(); ++i) {
+    if (core::InControlGroup(absl::StrCat("c-", i), kT0, learning))
+      customer = absl::StrCat("c-", i);
+  }
+  const v1::DecideResponse decision = MustDecide(customer, "e1");
+  ASSERT_EQ(decision.arm(), "control");
+  ASSERT_TRUE(outcomes_.Record(OutcomeOf(decision, "tv", v1::OUTCOME_ACCEPTED)).ok());
+  EXPECT_DOUBLE_EQ(Evidence("tv").accepted, 1);
+  EXPECT_EQ(outcome_observer_.ArmCalls(), std::vector<std::string>{"control/accepted"});
 }
 
 TEST(OutcomeNameTest, NamesEveryOutcomeAndBoundsUnknownOnes) {

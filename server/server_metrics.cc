@@ -19,6 +19,7 @@ constexpr std::array<absl::string_view, 5> kOutcomeNames = {"unspecified", "pres
                                                             "declined", "ignored"};
 constexpr std::array<absl::string_view, 6> kOutcomeResultNames = {
     "recorded", "duplicate", "invalid", "not_found", "expired", "error"};
+constexpr std::array<absl::string_view, 3> kArmNames = {"model", "explore", "control"};
 
 // Index of `name` in `names`; `fallback` when it is not there.
 template <size_t N>
@@ -28,6 +29,10 @@ int IndexOf(const std::array<absl::string_view, N>& names, absl::string_view nam
   }
   return fallback;
 }
+
+// Index of `arm` in kArmNames; "" (decisions logged before arms existed) is "model", as in the
+// outcome report (server/outcome_report.h); -1 for anything else.
+int ArmIndex(absl::string_view arm) { return arm.empty() ? 0 : IndexOf(kArmNames, arm, -1); }
 
 int ResultIndex(absl::string_view result) {
   static_assert(kResultNames.size() == 7, "keep ServerMetrics::kResults in step");
@@ -96,7 +101,7 @@ class MetricsInterceptorFactory final
 }  // namespace
 
 ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& strategies,
-                             storage::Store& store)
+                             storage::Store& store, const LearningStats* learning)
     : transitions_(registry.AddCounter("nbo_segment_transitions_total",
                                        "Customers moving from one segment to another (from=\"\" "
                                        "is a customer's first segment).")),
@@ -148,6 +153,34 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
       }
     }
   }
+  static_assert(kArmNames.size() == kArms, "keep ServerMetrics::kArms in step");
+  auto& by_arm = registry.AddCounter(
+      "nbo_decisions_by_arm_total",
+      "Decisions made and written, by the policy arm that made them (model, explore, control).");
+  auto& outcomes_by_arm = registry.AddCounter(
+      "nbo_outcomes_by_arm_total",
+      "Recorded (not duplicate) outcomes by the arm of their decision (model, explore, control) "
+      "and outcome (presented, accepted, declined, ignored).");
+  for (int a = 0; a < kArms; ++a) {
+    const std::string arm(kArmNames[a]);
+    decisions_by_arm_[a] = &by_arm.Add({{"arm", arm}});
+    for (int o = 1; o < kOutcomes; ++o) {  // not "unspecified": a recorded outcome has one
+      outcomes_by_arm_[a][o] =
+          &outcomes_by_arm.Add({{"arm", arm}, {"outcome", std::string(kOutcomeNames[o])}});
+    }
+  }
+  auto& flushes = registry.AddCounter(
+      "nbo_learning_flushes_total",
+      "Snapshots of the learning statistics written to the store, by result (ok, error).");
+  learning_flushes_[0] = &flushes.Add({{"result", "ok"}});
+  learning_flushes_[1] = &flushes.Add({{"result", "error"}});
+  registry.AddCallbackGauge(
+      "nbo_learning_entries",
+      "Evidence entries in the learning statistics ((segment, offer, channel) keys, channel "
+      "aggregates included).",
+      {}, [learning] {
+        return learning != nullptr ? static_cast<double>(learning->entry_count()) : 0.0;
+      });
   auto& ingested = registry.AddCounter(
       "nbo_ingested_events_total",
       "Events received by IngestEvents, by result (applied, duplicate, rejected, suppressed).");
@@ -243,6 +276,20 @@ void ServerMetrics::OnOutcome(v1::Channel channel, absl::string_view outcome,
   const int o = IndexOf(kOutcomeNames, outcome, 0);
   const int r = IndexOf(kOutcomeResultNames, result, kOutcomeResults - 1);
   outcomes_[c][o][r]->Increment();
+}
+
+void ServerMetrics::OnArm(absl::string_view arm) {
+  if (const int a = ArmIndex(arm); a >= 0) decisions_by_arm_[a]->Increment();
+}
+
+void ServerMetrics::OnArmOutcome(absl::string_view arm, absl::string_view outcome) {
+  const int a = ArmIndex(arm);
+  const int o = IndexOf(kOutcomeNames, outcome, 0);
+  if (a >= 0 && o > 0) outcomes_by_arm_[a][o]->Increment();
+}
+
+void ServerMetrics::OnLearningFlush(const absl::Status& status) {
+  learning_flushes_[status.ok() ? 0 : 1]->Increment();
 }
 
 void ServerMetrics::OnSegmentTransition(absl::string_view from, absl::string_view to) {

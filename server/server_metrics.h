@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "server/decision_flow.h"
+#include "server/learning_stats.h"
 #include "server/metrics/registry.h"
 #include "server/outcome_flow.h"
 #include "server/strategy_holder.h"
@@ -22,17 +23,26 @@ namespace nbo::server {
 class ServerMetrics : public FlowObserver, public OutcomeObserver {
  public:
   // Registers every family in `registry` (which must outlive this), including process metrics and
-  // scrape-time gauges reading `strategies` and `store` (both must outlive the registry's scrapes).
+  // scrape-time gauges reading `strategies`, `store` and `learning` (all must outlive the
+  // registry's scrapes; `learning` may be null: nbo_learning_entries reads 0).
   ServerMetrics(metrics::Registry& registry, const StrategyHolder& strategies,
-                storage::Store& store);
+                storage::Store& store, const LearningStats* learning = nullptr);
 
   void OnDecision(v1::Channel channel, absl::string_view result, absl::Duration latency) override;
   void OnFallback(v1::Channel channel, absl::string_view cause) override;
   void OnIngest(int64_t applied, int64_t duplicates, int64_t rejected, int64_t suppressed) override;
   void OnSegmentTransition(absl::string_view from, absl::string_view to) override;
+  // nbo_decisions_by_arm_total{arm}; "" counts as model; any arm other than model, explore,
+  // control is not counted.
+  void OnArm(absl::string_view arm) override;
   // nbo_outcomes_total{channel,outcome,result}; unknown outcome names count as "unspecified",
   // unknown results as "error".
   void OnOutcome(v1::Channel channel, absl::string_view outcome, absl::string_view result) override;
+  // nbo_outcomes_by_arm_total{arm,outcome}; "" (decisions logged before arms existed) counts as
+  // model, as in the outcome report; an unknown arm or outcome is not counted.
+  void OnArmOutcome(absl::string_view arm, absl::string_view outcome) override;
+  // nbo_learning_flushes_total{result}: "ok" or "error".
+  void OnLearningFlush(const absl::Status& status);
   // Outcome of a strategy (re)load from any source (RPC, SIGHUP).
   void OnStrategyReload(const absl::Status& status);
   // One finished RPC. `method` is the full gRPC method name ("/nbo.v1.DecisionService/Decide").
@@ -58,6 +68,11 @@ class ServerMetrics : public FlowObserver, public OutcomeObserver {
   std::array<metrics::Histogram*, kChannels> latency_{};
   std::array<std::array<std::array<metrics::Counter*, kOutcomeResults>, kOutcomes>, kChannels>
       outcomes_{};
+  static constexpr int kArms = 3;  // kArmNames in server_metrics.cc: model, explore, control
+  std::array<metrics::Counter*, kArms> decisions_by_arm_{};
+  // By arm and outcome (kOutcomeNames order; "unspecified" is never counted).
+  std::array<std::array<metrics::Counter*, kOutcomes>, kArms> outcomes_by_arm_{};
+  std::array<metrics::Counter*, 2> learning_flushes_{};  // ok, error
 };
 
 }  // namespace nbo::server

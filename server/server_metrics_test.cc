@@ -91,5 +91,55 @@ TEST(ServerMetricsTest, CountsOutcomesByChannelOutcomeAndResult) {
   EXPECT_THAT(text, Not(HasSubstr("d-0193")));
 }
 
+TEST(ServerMetricsTest, CountsDecisionsAndOutcomesByArm) {
+  metrics::Registry registry;
+  StrategyHolder strategies("unused");
+  storage::MemoryStore store;
+  ServerMetrics m(registry, strategies, store);
+  FlowObserver& decisions = m;
+  decisions.OnArm("model");
+  decisions.OnArm("model");
+  decisions.OnArm("explore");
+  decisions.OnArm("c-1234");  // never a label value
+  OutcomeObserver& outcomes = m;
+  outcomes.OnArmOutcome("control", "accepted");
+  outcomes.OnArmOutcome("explore", "ignored");
+  outcomes.OnArmOutcome("", "accepted");          // a decision logged before arms: model
+  outcomes.OnArmOutcome("model", "unspecified");  // not counted
+  outcomes.OnArmOutcome("d-0193", "accepted");    // never a label value
+
+  const std::string text = metrics::Render(registry);
+  EXPECT_THAT(text, HasSubstr(R"(nbo_decisions_by_arm_total{arm="model"} 2)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_decisions_by_arm_total{arm="explore"} 1)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_decisions_by_arm_total{arm="control"} 0)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_outcomes_by_arm_total{arm="control",outcome="accepted"} 1)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_outcomes_by_arm_total{arm="explore",outcome="ignored"} 1)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_outcomes_by_arm_total{arm="model",outcome="accepted"} 1)"));
+  EXPECT_THAT(text, Not(HasSubstr(R"(outcome="unspecified"} )")));
+  EXPECT_THAT(text, Not(HasSubstr("c-1234")));
+  EXPECT_THAT(text, Not(HasSubstr("d-0193")));
+}
+
+TEST(ServerMetricsTest, ReportsLearningEntriesAndFlushes) {
+  metrics::Registry registry;
+  StrategyHolder strategies("unused");
+  storage::MemoryStore store;
+  core::FakeClock clock(core::testing::kT0);
+  LearningStats learning(clock);
+  ServerMetrics m(registry, strategies, store, &learning);
+  EXPECT_THAT(metrics::Render(registry), HasSubstr("nbo_learning_entries 0"));
+  learning.Record("everyone", "tv", v1::CHANNEL_WEB, v1::OUTCOME_ACCEPTED, core::testing::kT0,
+                  absl::Hours(24));
+  m.OnLearningFlush(absl::OkStatus());
+  m.OnLearningFlush(absl::OkStatus());
+  m.OnLearningFlush(absl::UnavailableError("disk full"));
+
+  const std::string text = metrics::Render(registry);
+  EXPECT_THAT(text, HasSubstr("# TYPE nbo_learning_entries gauge"));
+  EXPECT_THAT(text, HasSubstr("nbo_learning_entries 2"));  // the web entry and the aggregate
+  EXPECT_THAT(text, HasSubstr(R"(nbo_learning_flushes_total{result="ok"} 2)"));
+  EXPECT_THAT(text, HasSubstr(R"(nbo_learning_flushes_total{result="error"} 1)"));
+}
+
 }  // namespace
 }  // namespace nbo::server

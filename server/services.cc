@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/strategy_loader.h"
 #include "core/what_if.h"
+#include "server/outcome_report.h"
 #include "server/status_convert.h"
 
 namespace nbo::server {
@@ -171,6 +172,13 @@ grpc::ServerUnaryReactor* StrategyServiceImpl::ExplainDecision(
     grpc::CallbackServerContext* context, const v1::ExplainDecisionRequest* request,
     v1::ExplainDecisionResponse* response) {
   return Reply(context, explain_.Explain(*request), response);
+}
+
+grpc::ServerUnaryReactor* StrategyServiceImpl::GetOutcomeReport(
+    grpc::CallbackServerContext* context, const v1::OutcomeReportRequest* request,
+    v1::OutcomeReport* response) {
+  // InvalidArgument for a filter that is not an id comes from BuildOutcomeReport.
+  return Reply(context, BuildOutcomeReport(store_, *request), response);
 }
 
 }  // namespace nbo::server

@@ -69,8 +69,8 @@ class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
 class StrategyServiceImpl final : public v1::StrategyService::CallbackService {
  public:
   // `on_reload` is told the outcome of every ReloadStrategy (for metrics and logs); may be empty.
-  // `store` supplies sample profiles for ValidateStrategy's what-if; `settings` are the server's
-  // profile settings.
+  // `store` supplies sample profiles for ValidateStrategy's what-if and the counters of
+  // GetOutcomeReport; `settings` are the server's profile settings.
   StrategyServiceImpl(
       StrategyHolder& strategies, const core::Clock& clock, int max_document_bytes,
       storage::Store& store, core::ProfileSettings settings, ExplainFlow& explain,
@@ -95,6 +95,10 @@ class StrategyServiceImpl final : public v1::StrategyService::CallbackService {
   grpc::ServerUnaryReactor* ExplainDecision(grpc::CallbackServerContext* context,
                                             const v1::ExplainDecisionRequest* request,
                                             v1::ExplainDecisionResponse* response) override;
+  // Reads the report counters (a prefix scan of a few keys per arm, segment and offer) inline.
+  grpc::ServerUnaryReactor* GetOutcomeReport(grpc::CallbackServerContext* context,
+                                             const v1::OutcomeReportRequest* request,
+                                             v1::OutcomeReport* response) override;
 
  private:
   StrategyHolder& strategies_;

@@ -25,6 +25,7 @@
 #include "tools/customer_ref.h"
 #include "tools/enum_names.h"
 #include "tools/format.h"
+#include "tools/report.h"
 
 namespace nbo::tools {
 namespace {
@@ -435,6 +436,27 @@ int RunStrategy(const std::vector<std::string>& command, const CliOptions& optio
   return connection.Finish("ReloadStrategy", status, response, &FormatReload, out, err);
 }
 
+// `nbo report outcomes [--segment S] [--offer O]`.
+int RunReport(const std::vector<std::string>& command, const CliOptions& options, std::ostream& out,
+              std::ostream& err) {
+  if (command.size() != 2 || command[1] != "outcomes") {
+    return UsageError(err,
+                      "report needs one of: outcomes (nbo report outcomes [--segment S] "
+                      "[--offer O] [--json])");
+  }
+  absl::StatusOr<v1::OutcomeReportRequest> request =
+      BuildOutcomeReportRequest(options.segment, options.offer);
+  if (!request.ok()) return UsageError(err, request.status().message());
+  Connection connection(options);
+  auto stub = v1::StrategyService::NewStub(connection.channel());
+  auto context = connection.NewContext();
+  v1::OutcomeReport response;
+  const grpc::Status status = stub->GetOutcomeReport(context.get(), *request, &response);
+  return connection.Finish(
+      "GetOutcomeReport", status, response,
+      [&](const v1::OutcomeReport& r) { return FormatOutcomeReport(*request, r); }, out, err);
+}
+
 }  // namespace
 
 std::string Usage() {
@@ -480,6 +502,11 @@ std::string Usage() {
       "over\n"
       "                             --sample stored profiles (0..100000, default 1000): segment\n"
       "                             shares and each offer's funnel. Exit 1 when invalid.\n"
+      "  nbo report outcomes [--segment S] [--offer O]\n"
+      "                             What each arm (model, explore, control) offered and what\n"
+      "                             became of it, in total and per segment and offer: offered,\n"
+      "                             outcomes, accepted, acceptance rate with its 95% interval,\n"
+      "                             value, and the lift of model over control.\n"
       "  nbo help                   This text.\n"
       "\n"
       "REF is an nbo customer id (c-1001) or a source identity source:external_id\n"
@@ -505,6 +532,7 @@ std::string Usage() {
       "Flags may also be spelled with dashes: --max-offers 2, --call-reason=billing.\n"
       "\n"
       "outcome flags: --value N (margin earned, >= 0; default: unknown)\n"
+      "report flags: --segment S, --offer O (a segment or offer id; default: all)\n"
       "\n"
       "Global flags: --addr HOST:PORT (default 127.0.0.1:50051), --timeout 5s (per call; the\n"
       "ingest stream has no deadline), --json\n"
@@ -526,6 +554,7 @@ std::string Usage() {
       "  nbo forget c-2001 --suppress --yes\n"
       "  nbo strategy reload --inline_file examples/strategy.json\n"
       "  nbo strategy validate examples/strategy.json --channel call_centre --sample 5000\n"
+      "  nbo report outcomes --segment families\n"
       "\n"
       "Exit status: 0 ok (ingest: the stream completed, even with rejected events), 1 the server\n"
       "answered with an error (strategy validate: the strategy is invalid), 2 bad usage (forget "
@@ -572,9 +601,10 @@ int RunCli(const std::vector<std::string>& command, const CliOptions& options, s
   if (name == "consent") return RunConsent(command, options, out, err);
   if (name == "forget") return RunForget(command, options, out, err);
   if (name == "strategy") return RunStrategy(command, options, out, err);
+  if (name == "report") return RunReport(command, options, out, err);
   return UsageError(err, absl::StrCat("unknown command \"", name,
                                       "\"; commands: decide, outcome, profile, explain, ingest, "
-                                      "link, consent, forget, strategy, help"));
+                                      "link, consent, forget, strategy, report, help"));
 }
 
 }  // namespace nbo::tools

@@ -1,5 +1,5 @@
 // The commands of the `nbo` command-line client: decide, outcome, profile, explain, ingest, link,
-// consent, forget, strategy show|reload|validate, help.
+// consent, forget, strategy show|reload|validate, report outcomes, help.
 // main.cc parses the flags into CliOptions and calls RunCli; everything else happens here so that
 // tests can drive the client with plain values and an in-process server.
 #ifndef NBO_TOOLS_CLI_H_
@@ -65,6 +65,10 @@ struct CliOptions {
   // outcome: --value, the margin actually earned (OutcomeRequest.value_realised), finite and
   // >= 0. Default: unset (sends 0, "unknown").
   std::optional<double> value;
+  // report outcomes: --segment and --offer, only this segment / offer (ids of the strategy).
+  // Default: "" (all).
+  std::string segment;
+  std::string offer;
 };
 
 // Runs the command named by `command` (the positional arguments, argv[0] excluded) against the

@@ -35,6 +35,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 class FakeDecisionService final : public v1::DecisionService::Service {
@@ -339,10 +340,51 @@ class FakeStrategyService final : public v1::StrategyService::Service {
     return last_validate_;
   }
 
+  // Segment "broken" fails with DATA_LOSS; otherwise model and control rows of families/fibre.
+  grpc::Status GetOutcomeReport(grpc::ServerContext*, const v1::OutcomeReportRequest* request,
+                                v1::OutcomeReport* response) override {
+    {
+      absl::MutexLock lock(&mu_);
+      last_report_ = *request;
+      ++reports_;
+    }
+    if (request->segment_id() == "broken") {
+      return grpc::Status(grpc::StatusCode::DATA_LOSS, "stored counter is not 8 bytes");
+    }
+    for (const char* arm : {"control", "model"}) {
+      const bool model = absl::string_view(arm) == "model";
+      v1::OutcomeReportRow row;
+      row.set_arm(arm);
+      row.set_offered(model ? 1000 : 200);
+      row.set_accepted(model ? 90 : 10);
+      row.set_declined(model ? 510 : 90);
+      row.set_value(model ? 900 : 100);
+      row.set_acceptance_rate(model ? 0.15 : 0.1);
+      row.set_acceptance_low(model ? 0.1237 : 0.0552);
+      row.set_acceptance_high(model ? 0.1806 : 0.1744);
+      *response->add_arms() = row;
+      row.set_segment_id("families");
+      row.set_offer_id("fibre");
+      *response->add_rows() = row;
+    }
+    return grpc::Status::OK;
+  }
+
+  v1::OutcomeReportRequest last_report() {
+    absl::MutexLock lock(&mu_);
+    return last_report_;
+  }
+  int reports() {
+    absl::MutexLock lock(&mu_);
+    return reports_;
+  }
+
  private:
   absl::Mutex mu_;
   v1::ReloadStrategyRequest last_ ABSL_GUARDED_BY(mu_);
   v1::ValidateStrategyRequest last_validate_ ABSL_GUARDED_BY(mu_);
+  v1::OutcomeReportRequest last_report_ ABSL_GUARDED_BY(mu_);
+  int reports_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 class CliTest : public ::testing::Test {
@@ -694,7 +736,7 @@ TEST_F(CliTest, UsageErrors) {
   EXPECT_EQ(Run({"frobnicate"}), kExitUsage);
   EXPECT_EQ(err_.str(),
             "nbo: unknown command \"frobnicate\"; commands: decide, outcome, profile, explain, "
-            "ingest, link, consent, forget, strategy, help\n");
+            "ingest, link, consent, forget, strategy, report, help\n");
   EXPECT_EQ(Run({"strategy", "delete"}), kExitUsage);
   EXPECT_EQ(Run({"decide", "extra"}), kExitUsage);
   options_.timeout = absl::ZeroDuration();
@@ -710,6 +752,7 @@ TEST_F(CliTest, HelpPrintsUsage) {
               HasSubstr("nbo outcome DECISION_ID OFFER_ID accepted|declined|presented|ignored "
                         "[--value N]"));
   EXPECT_THAT(out_.str(), HasSubstr("nbo strategy validate FILE [--channel web] [--sample 1000]"));
+  EXPECT_THAT(out_.str(), HasSubstr("nbo report outcomes [--segment S] [--offer O]"));
   for (const char* flag : {"--placement NAME", "--max_offers 0..20", "--call_reason TEXT",
                            "--product_in_view PRODUCT", "--life_event KIND", "--max-offers"}) {
     EXPECT_THAT(out_.str(), HasSubstr(flag));
@@ -940,6 +983,69 @@ TEST_F(CliTest, OutcomeUsageErrorsSendNothing) {
   EXPECT_EQ(decisions_.outcomes(), 0);
 }
 
+TEST_F(CliTest, ReportOutcomesPrintsArmsThenSegmentsWithLift) {
+  ASSERT_EQ(Run({"report", "outcomes"}), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(),
+            "Arms\n"
+            "  ARM      OFFERED  OUTCOMES  ACCEPTED   RATE         95% CI   VALUE\n"
+            "  model       1000       600        90  15.0%  12.4% - 18.1%  900.00\n"
+            "  control      200       100        10  10.0%   5.5% - 17.4%  100.00\n"
+            "Lift          model over control +5.0 pts, 95% CI -1.5 to +11.5 pts\n"
+            "Segment       families\n"
+            "  OFFER  ARM      OFFERED  OUTCOMES  ACCEPTED   RATE         95% CI   VALUE  LIFT "
+            "(95% CI)\n"
+            "  fibre  model       1000       600        90  15.0%  12.4% - 18.1%  900.00  +5.0 pts "
+            "(-1.5 to +11.5)\n"
+            "  fibre  control      200       100        10  10.0%   5.5% - 17.4%  100.00\n");
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_EQ(strategies_.last_report().segment_id(), "");
+  EXPECT_EQ(strategies_.last_report().offer_id(), "");
+}
+
+TEST_F(CliTest, ReportOutcomesSendsTheFilters) {
+  options_.segment = "families";
+  options_.offer = "fibre";
+  ASSERT_EQ(Run({"report", "outcomes"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), StartsWith("Filter        segment families, offer fibre\nArms\n"));
+  EXPECT_EQ(strategies_.last_report().segment_id(), "families");
+  EXPECT_EQ(strategies_.last_report().offer_id(), "fibre");
+}
+
+TEST_F(CliTest, ReportOutcomesJsonPrintsTheReport) {
+  options_.json = true;
+  ASSERT_EQ(Run({"report", "outcomes"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), StartsWith("{"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"acceptance_rate\": 0.15"));
+  EXPECT_THAT(out_.str(), HasSubstr("\"segment_id\": \"families\""));
+  EXPECT_THAT(out_.str(), Not(HasSubstr("Lift")));
+}
+
+TEST_F(CliTest, ReportOutcomesRefusedByTheServerExitsOne) {
+  options_.segment = "broken";
+  EXPECT_EQ(Run({"report", "outcomes"}), kExitFailed);
+  EXPECT_EQ(err_.str(), "nbo: GetOutcomeReport: DATA_LOSS: stored counter is not 8 bytes\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(CliTest, ReportUsageErrorsSendNothing) {
+  EXPECT_EQ(Run({"report"}), kExitUsage);
+  EXPECT_EQ(err_.str(),
+            "nbo: report needs one of: outcomes (nbo report outcomes [--segment S] [--offer O] "
+            "[--json])\n");
+  EXPECT_EQ(Run({"report", "budgets"}), kExitUsage);
+  EXPECT_EQ(Run({"report", "outcomes", "families"}), kExitUsage);
+  options_.segment = "Young Families";
+  EXPECT_EQ(Run({"report", "outcomes"}), kExitUsage);
+  EXPECT_EQ(err_.str(),
+            "nbo: --segment \"Young Families\" is not a segment id (1..64 characters of "
+            "[a-z0-9_-])\n");
+  options_.segment = "";
+  options_.offer = "fibre/1g";
+  EXPECT_EQ(Run({"report", "outcomes"}), kExitUsage);
+  EXPECT_THAT(err_.str(), StartsWith("nbo: --offer \"fibre/1g\" is not an offer id"));
+  EXPECT_EQ(strategies_.reports(), 0);
+}
+
 TEST(OutcomeArgsTest, ParsesEveryOutcomeWord) {
   EXPECT_EQ(*ParseOutcome("presented"), v1::OUTCOME_PRESENTED);
   EXPECT_EQ(*ParseOutcome("accepted"), v1::OUTCOME_ACCEPTED);
@@ -997,6 +1103,16 @@ TEST(CliUnreachableTest, SaysTheServerCannotBeReached) {
   EXPECT_THAT(err.str(), EndsWith("); is it running? start it with ./scripts/run\n"));
   const std::string text = err.str();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+}
+
+TEST(CliUnreachableTest, ReportSaysTheServerCannotBeReached) {
+  CliOptions options;
+  options.addr = absl::StrCat("127.0.0.1:", ClosedLoopbackPort());
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(RunCli({"report", "outcomes"}, options, out, err), kExitUnreachable);
+  EXPECT_EQ(out.str(), "");
+  EXPECT_THAT(err.str(), StartsWith("nbo: cannot reach nbo-server at "));
 }
 
 TEST(CliUnreachableTest, IngestSaysTheServerCannotBeReached) {

@@ -341,10 +341,6 @@ std::string FormatReload(const v1::ReloadStrategyResponse& response) {
   return out;
 }
 
-namespace {
-
-// Columns as wide as their widest cell, two spaces apart, indented by two; left-aligned unless
-// `right_aligned[i]`. The last column is not padded.
 std::string Table(const std::vector<std::vector<std::string>>& rows,
                   const std::vector<bool>& right_aligned) {
   std::vector<size_t> width;
@@ -373,8 +369,6 @@ std::string Table(const std::vector<std::vector<std::string>>& rows,
   }
   return out;
 }
-
-}  // namespace
 
 std::string FormatExplain(const v1::ExplainDecisionResponse& response) {
   const v1::DecideResponse& r = response.decision();

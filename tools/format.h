@@ -5,6 +5,7 @@
 #define NBO_TOOLS_FORMAT_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
@@ -68,6 +69,12 @@ std::string FormatExplain(const v1::ExplainDecisionResponse& response);
 // location), then when what_if is set: the profiles simulated, a table of segment shares and a
 // table of the offer funnel (candidates, wins, top wins, most frequent drop reason).
 std::string FormatValidate(const v1::ValidateStrategyResponse& response);
+
+// Rows of cells as a table: columns as wide as their widest cell, two spaces apart, indented by
+// two; left-aligned unless `right_aligned[i]`. The last column is not padded; trailing spaces are
+// stripped. Ends in a newline per row ("" for no rows).
+std::string Table(const std::vector<std::vector<std::string>>& rows,
+                  const std::vector<bool>& right_aligned);
 
 // The message as indented JSON with the proto field names ("decision_id"), ending in a newline.
 // Internal error only if protobuf cannot print the message.

@@ -62,6 +62,8 @@ ABSL_FLAG(bool, suppress, false, "forget: drop later events for the customer's i
 ABSL_FLAG(bool, yes, false, "forget: really erase the customer");
 ABSL_FLAG(std::optional<double>, value, std::nullopt,
           "outcome: margin actually earned, >= 0 (default: unknown)");
+ABSL_FLAG(std::string, segment, "", "report outcomes: only this segment id");
+ABSL_FLAG(std::string, offer, "", "report outcomes: only this offer id");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(nbo::tools::Usage());
@@ -100,6 +102,8 @@ int main(int argc, char** argv) {
   options.suppress = absl::GetFlag(FLAGS_suppress);
   options.yes = absl::GetFlag(FLAGS_yes);
   options.value = absl::GetFlag(FLAGS_value);
+  options.segment = absl::GetFlag(FLAGS_segment);
+  options.offer = absl::GetFlag(FLAGS_offer);
   nbo::tools::DecideArgs& d = options.decide;
   d.customer = absl::GetFlag(FLAGS_customer);
   d.channel = absl::GetFlag(FLAGS_channel);
