@@ -74,15 +74,25 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
     }
   }
 
-  // The arm: the control group by a stable hash of the customer; otherwise explore with the
-  // configured share (adaptive learning only).
+  // The arm: the control group by a stable hash of the customer, then the challenger's share by
+  // another; otherwise explore with the configured share (adaptive learning only).
   std::mt19937_64 local_rng(
       std::hash<std::string>()(absl::StrCat(profile.customer_id(), "|", event.event_id())));
   std::mt19937_64& rng = options.rng != nullptr ? *options.rng : local_rng;
   const CompiledLearning& learning = strategy.learning;
   Arm arm = Arm::kModel;
+  const std::vector<CompiledTreatment>* treatments =
+      micro != nullptr ? &micro->treatments : &segment.treatments;
   if (InControlGroup(profile.customer_id(), now, learning)) {
     arm = Arm::kControl;
+  } else if (strategy.challenger && strategy.challenger->share > 0 &&
+             InChallenger(profile.customer_id(), strategy.challenger->def->id(),
+                          strategy.challenger->share, now, learning.control_period)) {
+    arm = Arm::kChallenger;
+    if (const auto& own = strategy.challenger->treatments[segment_index]; own.has_value()) {
+      treatments = &*own;
+      micro = nullptr;  // the challenger's table replaces the segment's refinements too
+    }
   } else if (learning.mode == LearningMode::kAdaptive && learning.exploration_share > 0 &&
              std::uniform_real_distribution<double>(0, 1)(rng) < learning.exploration_share) {
     arm = Arm::kExplore;
@@ -97,8 +107,7 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
       request.max_offers() > 0 ? request.max_offers() : strategy.default_max_offers;
   arbitration.budgets = options.budgets;
   arbitration.fallback_only = options.fallback_only;
-  result.arbitration = Arbitrate(
-      strategy, micro != nullptr ? micro->treatments : segment.treatments, in, arbitration);
+  result.arbitration = Arbitrate(strategy, *treatments, in, arbitration);
   result.explanations = ExplainCandidates(strategy, result.arbitration, profile, event.channel());
   result.segment_rule = segment.def->rule();
   {

@@ -49,6 +49,8 @@ absl::string_view ArmName(Arm arm) {
       return "explore";
     case Arm::kControl:
       return "control";
+    case Arm::kChallenger:
+      return "challenger";
   }
   return "model";
 }
@@ -73,6 +75,11 @@ double SampleBeta(const Posterior& posterior, std::mt19937_64& rng) {
 double ControlDraw(absl::string_view customer_id, absl::Time now, ControlPeriod period) {
   const uint64_t h = StableHash(absl::StrCat(customer_id, "|", PeriodIndex(now, period)));
   return static_cast<double>(h >> 11) * 0x1.0p-53;
+}
+
+bool InChallenger(absl::string_view customer_id, absl::string_view challenger_id, double share,
+                  absl::Time now, ControlPeriod period) {
+  return ControlDraw(absl::StrCat(customer_id, "|challenger:", challenger_id), now, period) < share;
 }
 
 bool InControlGroup(absl::string_view customer_id, absl::Time now,

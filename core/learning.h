@@ -33,8 +33,8 @@ struct CompiledLearning {
 };
 
 // Which policy made a decision.
-enum class Arm { kModel, kExplore, kControl };
-absl::string_view ArmName(Arm arm);  // "model", "explore", "control"
+enum class Arm { kModel, kExplore, kControl, kChallenger };
+absl::string_view ArmName(Arm arm);  // "model", "explore", "control", "challenger"
 
 // Outcomes of one offer, decayed: an ACCEPTED outcome adds 1 to `accepted`, DECLINED and IGNORED
 // add 1 to `rejected`; both halve every half-life.
@@ -79,6 +79,11 @@ bool InControlGroup(absl::string_view customer_id, absl::Time now,
 
 // The hash behind InControlGroup, in [0, 1); exposed for tests of the share.
 double ControlDraw(absl::string_view customer_id, absl::Time now, ControlPeriod period);
+
+// Whether the customer is in the challenger's share: the same kind of stable draw, salted with
+// the challenger id so it is independent of the control group.
+bool InChallenger(absl::string_view customer_id, absl::string_view challenger_id, double share,
+                  absl::Time now, ControlPeriod period);
 
 }  // namespace nbo::core
 

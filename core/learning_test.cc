@@ -186,5 +186,63 @@ TEST(LearningLoaderTest, LocatedErrors) {
   }
 }
 
+TEST(ChallengerTest, AStableShareDecidesWithTheChallengersTreatments) {
+  auto strategy = testing::MustLoad(R"json({
+    "version": "c", "offers": [
+      {"id": "a", "name": "A", "kind": "cross_sell", "margin": 10, "prior": {"rate": 0.2}, "reason": "r"},
+      {"id": "b", "name": "B", "kind": "cross_sell", "margin": 10, "prior": {"rate": 0.1}, "reason": "r"}],
+    "segments": [{"id": "all", "name": "All", "rule": "true", "treatments": [{"offer_id": "a"}, {"offer_id": "b"}]}],
+    "fallbacks": [{"channel": "*", "offer_ids": ["a"]}],
+    "learning": {"exploration_share": 1e-9, "control_share": 0.1},
+    "challenger": {"id": "b_first", "share": 0.2,
+                   "segments": [{"segment_id": "all", "treatments": [{"offer_id": "b", "weight": 5}]}]}})json");
+  std::map<std::string, int> arms;
+  constexpr int kCustomers = 5000;
+  for (int i = 0; i < kCustomers; ++i) {
+    v1::Profile profile;
+    profile.set_customer_id(absl::StrCat("c-", i));
+    v1::DecideRequest request = testing::Request(profile.customer_id(), testing::PageView("e"));
+    request.set_max_offers(1);
+    const DecisionResult r = MakeDecision(profile, request, *strategy, kT0);
+    ++arms[r.response.arm()];
+    ASSERT_EQ(r.response.offers_size(), 1);
+    // b x5 (0.1 x 10 x 5 = 5) beats a (2) only in the challenger's table.
+    EXPECT_EQ(r.response.offers(0).offer_id(), r.response.arm() == "challenger" ? "b" : "a");
+    // Stable: the same customer lands in the same arm again.
+    v1::Profile again;
+    again.set_customer_id(profile.customer_id());
+    if (i < 200) {
+      EXPECT_EQ(MakeDecision(again, request, *strategy, kT0 + absl::Hours(5)).response.arm(),
+                r.response.arm());
+    }
+  }
+  EXPECT_NEAR(arms["control"] / double(kCustomers), 0.1, 0.015);
+  EXPECT_NEAR(arms["challenger"] / double(kCustomers), 0.9 * 0.2, 0.02);
+}
+
+TEST(ChallengerTest, LocatedErrors) {
+  const std::string base = R"json({"version": "c", "offers": [{"id": "a", "name": "A",
+    "kind": "cross_sell", "margin": 1, "reason": "r"}], "segments": [{"id": "all", "name": "All",
+    "rule": "true", "treatments": [{"offer_id": "a"}]}],
+    "fallbacks": [{"channel": "*", "offer_ids": ["a"]}], "challenger": CHALLENGER})json";
+  for (
+      const auto& [challenger, error] : std::vector<std::pair<std::string, std::string>>{
+          {R"({"id": "x", "share": 0.7, "segments": []})", "challenger.share: must be in (0, 0.5]"},
+          {R"({"id": "X!", "share": 0.1})", "challenger.id:"},
+          {R"({"id": "x", "share": 0.1, "segments": [{"segment_id": "nope"}]})",
+           "challenger.segments[0].segment_id: unknown segment \"nope\""},
+          {R"({"id": "x", "share": 0.1, "segments": [{"segment_id": "all", "treatments": [{"offer_id": "zz"}]}]})",
+           "challenger.segments[0].treatments[0].offer_id: unknown offer \"zz\""},
+      }) {
+    SCOPED_TRACE(challenger);
+    std::string json = base;
+    json.replace(json.find("CHALLENGER"), 10, challenger);
+    const StrategyLoadResult r = LoadStrategy(json);
+    EXPECT_FALSE(r.ok());
+    EXPECT_NE(FormatProblems(r.problems, false).find(error), std::string::npos)
+        << FormatProblems(r.problems, false);
+  }
+}
+
 }  // namespace
 }  // namespace nbo::core

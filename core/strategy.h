@@ -116,6 +116,14 @@ struct CompiledContactPolicy {
   bool has_caps = false;
 };
 
+// Strategy.challenger: per segment (index into Strategy::segments) the challenger's effective
+// treatments, or nullopt where it decides as the champion.
+struct CompiledChallenger {
+  const v1::Challenger* def = nullptr;  // points into Strategy::document
+  double share = 0;
+  std::vector<std::optional<std::vector<CompiledTreatment>>> treatments;
+};
+
 // A fallback list for one channel (or every channel) and placement.
 struct PlacementFallback {
   int channel = -1;  // Channel value, or -1 for "*"
@@ -168,6 +176,7 @@ struct Strategy {
   CompiledContactPolicy contact_policy;
   absl::TimeZone time_zone = absl::UTCTimeZone();
   CompiledLearning learning;
+  std::optional<CompiledChallenger> challenger;
   std::vector<CompiledTrigger> triggers;
   std::vector<CompiledContextWeight> context_weights;
   int default_max_offers = kDefaultMaxOffers;

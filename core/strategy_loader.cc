@@ -408,6 +408,7 @@ StrategyLoadResult CompileStrategy(v1::Strategy document) {
   internal::CompileContactPolicy(doc, *s, problems);
   internal::CompileCapacities(doc, *s, problems);
   internal::CompileLearning(doc, *s, problems);
+  internal::CompileChallenger(doc, *s, problems);
 
   StrategyLoadResult result;
   const bool failed = problems.has_errors();

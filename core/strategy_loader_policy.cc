@@ -303,6 +303,72 @@ void CompileCapacities(const v1::Strategy& doc, Strategy& s, Problems& problems)
   }
 }
 
+// Merges `treatments` into `base` (replace = false) or takes them alone, as micro-segments do.
+std::vector<CompiledTreatment> MergeTreatments(
+    std::vector<CompiledTreatment> base, bool replace,
+    const google::protobuf::RepeatedPtrField<v1::Treatment>& treatments, const std::string& path,
+    const Strategy& s, Problems& problems) {
+  if (replace) base.clear();
+  for (int j = 0; j < treatments.size(); ++j) {
+    const v1::Treatment& t = treatments.Get(j);
+    const std::string tpath = absl::StrCat(path, ".treatments[", j, "]");
+    auto it = s.offer_index.find(t.offer_id());
+    if (it == s.offer_index.end()) {
+      problems.Error(tpath + ".offer_id", absl::StrCat("unknown offer \"", t.offer_id(), "\""));
+      continue;
+    }
+    const double weight = t.weight() == 0 ? 1 : t.weight();
+    CheckWeight(weight, tpath + ".weight", problems);
+    auto same = std::find_if(base.begin(), base.end(),
+                             [&](const CompiledTreatment& x) { return x.offer == it->second; });
+    if (same != base.end()) {
+      same->weight = weight;
+    } else {
+      base.push_back(CompiledTreatment{it->second, weight});
+    }
+  }
+  return base;
+}
+
+void CompileChallenger(const v1::Strategy& doc, Strategy& s, Problems& problems) {
+  if (!doc.has_challenger()) return;
+  const v1::Challenger& c = doc.challenger();
+  const std::string path = "challenger";
+  CompiledChallenger out;
+  out.def = &c;
+  CheckId(c.id(), path + ".id", problems);
+  if (!std::isfinite(c.share()) || c.share() <= 0 || c.share() > 0.5) {
+    problems.Error(path + ".share", absl::StrCat("must be in (0, 0.5], got ", c.share()));
+  } else {
+    out.share = c.share();
+  }
+  if (c.segments().empty()) {
+    problems.Warning(path + ".segments", "no segments: the challenger decides as the champion");
+  }
+  out.treatments.resize(s.segments.size());
+  for (int i = 0; i < c.segments_size(); ++i) {
+    const v1::ChallengerSegment& cs = c.segments(i);
+    const std::string spath = absl::StrCat(path, ".segments[", i, "]");
+    int index = -1;
+    for (size_t k = 0; k < s.segments.size(); ++k) {
+      if (s.segments[k].def->id() == cs.segment_id()) index = static_cast<int>(k);
+    }
+    if (index < 0) {
+      problems.Error(spath + ".segment_id",
+                     absl::StrCat("unknown segment \"", cs.segment_id(), "\""));
+      continue;
+    }
+    if (out.treatments[index].has_value()) {
+      problems.Error(spath + ".segment_id",
+                     absl::StrCat("segment \"", cs.segment_id(), "\" listed twice"));
+      continue;
+    }
+    out.treatments[index] = MergeTreatments(s.segments[index].treatments, cs.replace(),
+                                            cs.treatments(), spath, s, problems);
+  }
+  s.challenger = std::move(out);
+}
+
 void CompileLearning(const v1::Strategy& doc, Strategy& s, Problems& problems) {
   const v1::Learning& l = doc.learning();
   CompiledLearning& c = s.learning;

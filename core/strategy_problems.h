@@ -63,6 +63,8 @@ void CompileTimeZone(const v1::Strategy& doc, Strategy& s, Problems& problems);
 void CompileOfferPolicy(const v1::Offer& o, const std::string& path, CompiledOffer& c,
                         Problems& problems);
 void CompileContactPolicy(const v1::Strategy& doc, Strategy& s, Problems& problems);
+// Needs segments compiled.
+void CompileChallenger(const v1::Strategy& doc, Strategy& s, Problems& problems);
 void CompileLearning(const v1::Strategy& doc, Strategy& s, Problems& problems);
 void CompileCapacities(const v1::Strategy& doc, Strategy& s, Problems& problems);
 void CompileDimensions(const v1::Strategy& doc, Strategy& s, Problems& problems);

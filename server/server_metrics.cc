@@ -19,7 +19,8 @@ constexpr std::array<absl::string_view, 5> kOutcomeNames = {"unspecified", "pres
                                                             "declined", "ignored"};
 constexpr std::array<absl::string_view, 6> kOutcomeResultNames = {
     "recorded", "duplicate", "invalid", "not_found", "expired", "error"};
-constexpr std::array<absl::string_view, 3> kArmNames = {"model", "explore", "control"};
+constexpr std::array<absl::string_view, 4> kArmNames = {"model", "explore", "control",
+                                                        "challenger"};
 
 // Index of `name` in `names`; `fallback` when it is not there.
 template <size_t N>

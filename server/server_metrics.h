@@ -68,7 +68,8 @@ class ServerMetrics : public FlowObserver, public OutcomeObserver {
   std::array<metrics::Histogram*, kChannels> latency_{};
   std::array<std::array<std::array<metrics::Counter*, kOutcomeResults>, kOutcomes>, kChannels>
       outcomes_{};
-  static constexpr int kArms = 3;  // kArmNames in server_metrics.cc: model, explore, control
+  // kArmNames in server_metrics.cc: model, explore, control, challenger.
+  static constexpr int kArms = 4;
   std::array<metrics::Counter*, kArms> decisions_by_arm_{};
   // By arm and outcome (kOutcomeNames order; "unspecified" is never counted).
   std::array<std::array<metrics::Counter*, kOutcomes>, kArms> outcomes_by_arm_{};

@@ -125,7 +125,7 @@ TEST(EndToEndTest, DecisionsUpdateTheProfileWhichSurvivesARestart) {
     EXPECT_FALSE(first.decision_id().empty());
     EXPECT_EQ(first.customer_id(), "c-1001");
     EXPECT_FALSE(first.segment_id().empty());
-    EXPECT_EQ(first.strategy_version(), "2026-11-23.3");
+    EXPECT_EQ(first.strategy_version(), "2026-11-23.4");
     ASSERT_GE(first.offers_size(), 1);
     EXPECT_FALSE(first.offers(0).reason().empty());
 
@@ -330,8 +330,8 @@ TEST(EndToEndTest, BrokenStrategyIsRefusedWhileDecisionsKeepWorking) {
   v1::ReloadStrategyRequest from_file;
   from_file.set_from_file(true);
   ASSERT_TRUE(client.Reload(from_file, &reloaded).ok());
-  EXPECT_EQ(reloaded.info().version(), "2026-11-23.3");
-  EXPECT_EQ(reloaded.previous_version(), "2026-11-23.3");
+  EXPECT_EQ(reloaded.info().version(), "2026-11-23.4");
+  EXPECT_EQ(reloaded.previous_version(), "2026-11-23.4");
   stop = true;
   load.join();
   EXPECT_GT(ok.load(), 0);
@@ -339,7 +339,7 @@ TEST(EndToEndTest, BrokenStrategyIsRefusedWhileDecisionsKeepWorking) {
 
   v1::GetStrategyResponse current;
   ASSERT_TRUE(client.GetStrategy(&current).ok());
-  EXPECT_EQ(current.info().version(), "2026-11-23.3");
+  EXPECT_EQ(current.info().version(), "2026-11-23.4");
   EXPECT_EQ(current.info().checksum().size(), 64u);
   EXPECT_EQ(server->Stop(), 0);
 }
@@ -533,7 +533,7 @@ TEST(EndToEndTest, ReloadUnderLoadFailsNoDecision) {
     ss << in.rdbuf();
     original = ss.str();
   }
-  const std::string from = R"("version": "2026-11-23.3")";
+  const std::string from = R"("version": "2026-11-23.4")";
   ASSERT_NE(original.find(from), std::string::npos);
   std::string other = original;
   other.replace(other.find(from), from.size(), R"("version": "reload-b")");
@@ -593,7 +593,7 @@ TEST(EndToEndTest, SighupReloadsTheStrategyFile) {
     std::stringstream ss;
     ss << in.rdbuf();
     std::string json = ss.str();
-    const std::string from = R"("version": "2026-11-23.3")";
+    const std::string from = R"("version": "2026-11-23.4")";
     ASSERT_NE(json.find(from), std::string::npos);
     json.replace(json.find(from), from.size(), R"("version": "reloaded-by-sighup")");
     std::ofstream(strategy, std::ios::trunc) << json;

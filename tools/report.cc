@@ -32,12 +32,13 @@ int64_t Outcomes(const v1::OutcomeReportRow& row) {
   return row.accepted() + row.declined() + row.ignored();
 }
 
-// model, explore, control first (in that order), any other arm after them by name.
+// model, explore, control, challenger first (in that order), any other arm after them by name.
 int ArmRank(absl::string_view arm) {
   if (arm == "model") return 0;
   if (arm == "explore") return 1;
   if (arm == "control") return 2;
-  return 3;
+  if (arm == "challenger") return 3;
+  return 4;
 }
 
 bool ArmBefore(const v1::OutcomeReportRow* a, const v1::OutcomeReportRow* b) {
