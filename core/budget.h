@@ -6,8 +6,6 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -29,7 +27,7 @@ class BudgetGate {
   virtual void Refund(absl::string_view key, int64_t amount) = 0;
 };
 
-// A plain map; not thread-safe. Records its charges in order.
+// A plain map; not thread-safe.
 class LocalBudgetGate : public BudgetGate {
  public:
   int64_t Spent(absl::string_view key) override {
@@ -40,19 +38,13 @@ class LocalBudgetGate : public BudgetGate {
     int64_t& v = counts_[key];
     if (v + amount > limit) return false;
     v += amount;
-    charges_.emplace_back(std::string(key), amount);
     return true;
   }
-  void Refund(absl::string_view key, int64_t amount) override {
-    counts_[key] -= amount;
-    charges_.emplace_back(std::string(key), -amount);
-  }
+  void Refund(absl::string_view key, int64_t amount) override { counts_[key] -= amount; }
   void Set(absl::string_view key, int64_t value) { counts_[key] = value; }
-  const std::vector<std::pair<std::string, int64_t>>& charges() const { return charges_; }
 
  private:
   absl::flat_hash_map<std::string, int64_t> counts_;
-  std::vector<std::pair<std::string, int64_t>> charges_;
 };
 
 }  // namespace nbo::core

@@ -101,26 +101,6 @@ v1::Profile SampleProfile() {
   return p;
 }
 
-// Counts like the server's ledger (a hash map lookup per counter), without LocalBudgetGate's
-// record of every charge, which would grow through the run.
-class CountingGate : public BudgetGate {
- public:
-  int64_t Spent(absl::string_view key) override {
-    auto it = counts_.find(key);
-    return it == counts_.end() ? 0 : it->second;
-  }
-  bool TryCharge(absl::string_view key, int64_t amount, int64_t limit) override {
-    int64_t& v = counts_[key];
-    if (v + amount > limit) return false;
-    v += amount;
-    return true;
-  }
-  void Refund(absl::string_view key, int64_t amount) override { counts_[key] -= amount; }
-
- private:
-  absl::flat_hash_map<std::string, int64_t> counts_;
-};
-
 // Times every decision on its own and reports the median and the 99th percentile (the mean
 // that Google Benchmark prints hides the tail). Budgets are counted by a local gate.
 void RunDecisions(benchmark::State& state, const Strategy& strategy) {
@@ -130,7 +110,7 @@ void RunDecisions(benchmark::State& state, const Strategy& strategy) {
   req.mutable_event()->set_event_id("e");
   req.mutable_event()->set_channel(v1::CHANNEL_WEB);
   req.mutable_event()->mutable_page_view()->set_product("p7");
-  CountingGate budgets;
+  LocalBudgetGate budgets;
   DecisionOptions options;
   options.budgets = &budgets;
   std::vector<double> micros;

@@ -303,6 +303,8 @@ void CompileCapacities(const v1::Strategy& doc, Strategy& s, Problems& problems)
   }
 }
 
+namespace {
+
 // Merges `treatments` into `base` (replace = false) or takes them alone, as micro-segments do.
 std::vector<CompiledTreatment> MergeTreatments(
     std::vector<CompiledTreatment> base, bool replace,
@@ -329,6 +331,8 @@ std::vector<CompiledTreatment> MergeTreatments(
   }
   return base;
 }
+
+}  // namespace
 
 void CompileChallenger(const v1::Strategy& doc, Strategy& s, Problems& problems) {
   if (!doc.has_challenger()) return;
@@ -532,26 +536,9 @@ void CompileMicroSegments(const v1::Strategy& doc, Strategy& s, Problems& proble
         c.when.emplace_back(d, l);
       }
       // Effective treatments: the segment's with overrides, or the micro-segment's alone.
-      if (!micro.replace()) c.treatments = seg.treatments;
       if (micro.treatments().empty()) problems.Warning(path + ".treatments", "no treatments");
-      for (int j = 0; j < micro.treatments_size(); ++j) {
-        const v1::Treatment& t = micro.treatments(j);
-        const std::string tpath = absl::StrCat(path, ".treatments[", j, "]");
-        auto it = s.offer_index.find(t.offer_id());
-        if (it == s.offer_index.end()) {
-          problems.Error(tpath + ".offer_id", absl::StrCat("unknown offer \"", t.offer_id(), "\""));
-          continue;
-        }
-        const double weight = t.weight() == 0 ? 1 : t.weight();
-        CheckWeight(weight, tpath + ".weight", problems);
-        auto same = std::find_if(c.treatments.begin(), c.treatments.end(),
-                                 [&](const CompiledTreatment& x) { return x.offer == it->second; });
-        if (same != c.treatments.end()) {
-          same->weight = weight;
-        } else {
-          c.treatments.push_back(CompiledTreatment{it->second, weight});
-        }
-      }
+      c.treatments =
+          MergeTreatments(seg.treatments, micro.replace(), micro.treatments(), path, s, problems);
       seg.micro_segments.push_back(std::move(c));
     }
   }
