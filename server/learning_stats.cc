@@ -1,5 +1,6 @@
 #include "server/learning_stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -34,6 +35,20 @@ bool ValidEntry(const v1::LearningEntry& e) {
          v1::Channel_IsValid(e.channel()) && ValidCount(e.accepted()) && ValidCount(e.rejected()) &&
          e.has_as_of() && ts.seconds() >= 0 && ts.seconds() <= kMaxTimestampSeconds &&
          ts.nanos() >= 0 && ts.nanos() <= 999999999;
+}
+
+// Whether a pair with `total` evidence ranks before `other` in TopByEvidence: more evidence first,
+// then by ids, so that equal totals always list in the same order.
+bool RanksBefore(double total, absl::string_view segment_id, absl::string_view offer_id,
+                 const PairEvidence& other) {
+  const double other_total = other.evidence.total();
+  if (total != other_total) return total > other_total;
+  if (segment_id != other.segment_id) return segment_id < other.segment_id;
+  return offer_id < other.offer_id;
+}
+
+bool PairBefore(const PairEvidence& a, const PairEvidence& b) {
+  return RanksBefore(a.evidence.total(), a.segment_id, a.offer_id, b);
 }
 
 }  // namespace
@@ -74,6 +89,42 @@ core::Evidence LearningStats::Get(absl::string_view segment_id, absl::string_vie
   }
   const double f = DecayFactor(entry.as_of, now, Seconds(half_life));
   return core::Evidence{entry.accepted * f, entry.rejected * f};
+}
+
+std::vector<PairEvidence> LearningStats::TopByEvidence(size_t k) const {
+  return TopByEvidence(k, [](absl::string_view, absl::string_view) { return true; });
+}
+
+std::vector<PairEvidence> LearningStats::TopByEvidence(size_t k, PairFilter keep) const {
+  // A heap whose front is the weakest pair kept so far: a pair that does not beat it is skipped
+  // without copying its ids, so the work under a lock is one decay per aggregate entry.
+  std::vector<PairEvidence> top;
+  if (k == 0) return top;
+  top.reserve(std::min(k, entry_count()));  // k may be far more than there are pairs
+  const absl::Time now = clock_.Now();
+  const double half_life_seconds = half_life_seconds_.load(std::memory_order_relaxed);
+  for (Stripe& stripe : stripes_) {
+    absl::ReaderMutexLock lock(&stripe.mu);
+    for (const auto& [key, entry] : stripe.entries) {
+      if (key.channel != v1::CHANNEL_UNSPECIFIED) continue;
+      const double f = DecayFactor(entry.as_of, now, half_life_seconds);
+      const core::Evidence evidence{entry.accepted * f, entry.rejected * f};
+      const double total = evidence.total();
+      if (!(total > 0)) continue;
+      if (top.size() == k && !RanksBefore(total, key.segment_id, key.offer_id, top.front())) {
+        continue;
+      }
+      if (!keep(key.segment_id, key.offer_id)) continue;
+      if (top.size() == k) {
+        std::pop_heap(top.begin(), top.end(), PairBefore);
+        top.pop_back();
+      }
+      top.push_back(PairEvidence{key.segment_id, key.offer_id, evidence});
+      std::push_heap(top.begin(), top.end(), PairBefore);
+    }
+  }
+  std::sort_heap(top.begin(), top.end(), PairBefore);  // PairBefore-ascending: most first
+  return top;
 }
 
 void LearningStats::Record(absl::string_view segment_id, absl::string_view offer_id,

@@ -15,9 +15,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -36,6 +38,13 @@ inline constexpr char kLearningSnapshotKey[] = "learning/snapshot";
 // Evidence whose decayed total falls below this is forgotten by Flush (about 20 half-lives after
 // the last outcome of a key with one outcome), so keys of retired offers and segments go away.
 inline constexpr double kLearningForgetBelow = 1e-6;
+
+// The evidence of one (segment, offer) over every channel, decayed to some moment.
+struct PairEvidence {
+  std::string segment_id;
+  std::string offer_id;
+  core::Evidence evidence;
+};
 
 // Thread-safe: all methods may be called concurrently.
 //
@@ -95,6 +104,24 @@ class LearningStats : public core::EvidenceSource {
   // updates the aggregate only.
   void Record(absl::string_view segment_id, absl::string_view offer_id, v1::Channel channel,
               v1::Outcome outcome, absl::Time at, absl::Duration half_life);
+
+  // Whether a (segment_id, offer_id) pair may be listed by TopByEvidence.
+  using PairFilter =
+      absl::FunctionRef<bool(absl::string_view segment_id, absl::string_view offer_id)>;
+
+  // The `k` (segment, offer) pairs with the most evidence over every channel (the
+  // CHANNEL_UNSPECIFIED aggregates' accepted + rejected), decayed to clock.Now() with half_life(),
+  // most first; equal totals in (segment_id, offer_id) order. Fewer when fewer pairs have evidence
+  // above 0 (and pass `keep`); empty when `k` is 0. Each pair is decayed to the same moment, so
+  // the order is what decisions would see now, not what was stored.
+  //
+  // For metrics at scrape time, not for decisions: it visits every entry, holding one stripe's
+  // lock shared at a time (Gets go on; Records of that stripe wait for one pass over its entries,
+  // 1/64 of them) and copying ids only for pairs that enter the top k.
+  // `keep` is called with a stripe's lock held, only for pairs that would enter the top k: it must
+  // be quick and must not call into these stats (the lock is not re-entrant).
+  std::vector<PairEvidence> TopByEvidence(size_t k) const;
+  std::vector<PairEvidence> TopByEvidence(size_t k, PairFilter keep) const;
 
   // Number of entries (channel entries and aggregates). Cheap (one atomic load).
   size_t entry_count() const { return entries_.load(std::memory_order_relaxed); }

@@ -1,9 +1,12 @@
 #include "server/learning_stats.h"
 
+#include <atomic>
 #include <limits>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/test_util.h"
 #include "core/time_util.h"
 #include "gtest/gtest.h"
@@ -299,6 +302,109 @@ TEST_F(LearningStatsTest, AFailedFlushReturnsTheStoreErrorAndKeepsTheEvidence) {
   ASSERT_TRUE(restored.Restore(store).ok());
   EXPECT_NEAR(restored.Get("broadband", "fibre", v1::CHANNEL_WEB, kT0, kHalfLife).accepted, 1,
               kEps);
+}
+
+// "segment/offer" of each pair, in order.
+std::vector<std::string> Names(const std::vector<PairEvidence>& pairs) {
+  std::vector<std::string> names;
+  for (const PairEvidence& p : pairs) names.push_back(p.segment_id + "/" + p.offer_id);
+  return names;
+}
+
+// Records `n` outcomes of (segment, offer) at `at`, one accepted in every `accept_every`.
+void RecordMany(LearningStats& stats, absl::string_view segment, absl::string_view offer, int n,
+                absl::Time at, int accept_every = 2, v1::Channel channel = v1::CHANNEL_WEB) {
+  for (int i = 0; i < n; ++i) {
+    stats.Record(segment, offer, channel,
+                 i % accept_every == 0 ? v1::OUTCOME_ACCEPTED : v1::OUTCOME_DECLINED, at,
+                 kHalfLife);
+  }
+}
+
+TEST_F(LearningStatsTest, TopByEvidenceRanksPairsByTheirEvidenceOverEveryChannel) {
+  stats_.SetHalfLife(kHalfLife);
+  RecordMany(stats_, "broadband", "tv", 3, kT0, 3, v1::CHANNEL_WEB);
+  RecordMany(stats_, "broadband", "tv", 4, kT0, 4, v1::CHANNEL_SMS);  // 7 over both channels
+  RecordMany(stats_, "everyone", "bb", 5, kT0);
+  RecordMany(stats_, "broadband", "fibre", 5, kT0);  // ties with everyone/bb: ids decide
+  RecordMany(stats_, "everyone", "tv", 1, kT0);
+  stats_.Record("everyone", "fibre", v1::CHANNEL_WEB, v1::OUTCOME_PRESENTED, kT0, kHalfLife);
+
+  const std::vector<PairEvidence> top = stats_.TopByEvidence(10);
+  EXPECT_EQ(Names(top), (std::vector<std::string>{"broadband/tv", "broadband/fibre", "everyone/bb",
+                                                  "everyone/tv"}));
+  ASSERT_EQ(top.size(), 4u);
+  EXPECT_NEAR(top[0].evidence.accepted, 2, kEps);  // 1 of 3 on the web, 1 of 4 by SMS
+  EXPECT_NEAR(top[0].evidence.rejected, 5, kEps);
+  EXPECT_NEAR(top[3].evidence.total(), 1, kEps);
+}
+
+TEST_F(LearningStatsTest, TopByEvidenceReturnsAtMostK) {
+  for (int i = 0; i < 30; ++i) RecordMany(stats_, "broadband", absl::StrCat("o", i), i + 1, kT0);
+  const std::vector<PairEvidence> top = stats_.TopByEvidence(3);
+  EXPECT_EQ(Names(top),
+            (std::vector<std::string>{"broadband/o29", "broadband/o28", "broadband/o27"}));
+  EXPECT_TRUE(stats_.TopByEvidence(0).empty());
+  EXPECT_EQ(stats_.TopByEvidence(100).size(), 30u);
+}
+
+TEST_F(LearningStatsTest, TopByEvidenceDecaysEveryPairToNow) {
+  stats_.SetHalfLife(kHalfLife);
+  RecordMany(stats_, "broadband", "fibre", 8, kT0);
+  RecordMany(stats_, "broadband", "tv", 3, kT0 + 3 * kHalfLife);
+  clock_.Set(kT0 + 3 * kHalfLife);
+  const std::vector<PairEvidence> top = stats_.TopByEvidence(2);
+  // fibre's 8 outcomes have halved three times since: 1 against tv's 3.
+  EXPECT_EQ(Names(top), (std::vector<std::string>{"broadband/tv", "broadband/fibre"}));
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_NEAR(top[1].evidence.total(), 1, kEps);
+  EXPECT_NEAR(top[1].evidence.accepted, 0.5, kEps);
+}
+
+TEST_F(LearningStatsTest, TopByEvidenceListsOnlyPairsTheFilterKeeps) {
+  RecordMany(stats_, "broadband", "retired", 50, kT0);
+  RecordMany(stats_, "broadband", "fibre", 5, kT0);
+  RecordMany(stats_, "old_segment", "fibre", 40, kT0);
+  RecordMany(stats_, "broadband", "tv", 2, kT0);
+  const std::vector<PairEvidence> top =
+      stats_.TopByEvidence(2, [](absl::string_view segment, absl::string_view offer) {
+        return segment == "broadband" && offer != "retired";
+      });
+  EXPECT_EQ(Names(top), (std::vector<std::string>{"broadband/fibre", "broadband/tv"}));
+}
+
+TEST_F(LearningStatsTest, TopByEvidenceIsConsistentWhileAWriterRecords) {
+  constexpr int kPairs = 40, kRounds = 100, kK = 10;
+  std::atomic<bool> done{false};
+  // The writer gives pair i (i + 1) outcomes per round, so the final order is known.
+  std::thread writer([&] {
+    for (int round = 0; round < kRounds; ++round) {
+      for (int i = 0; i < kPairs; ++i) {
+        RecordMany(stats_, "broadband", absl::StrCat("o", i), i + 1, kT0, 2,
+                   round % 2 == 0 ? v1::CHANNEL_WEB : v1::CHANNEL_SMS);
+      }
+    }
+    done.store(true);
+  });
+  int reads = 0;
+  // Bounded: stops when the writer is done, or after 100000 reads on a very slow machine.
+  for (; !done.load() && reads < 100000; ++reads) {
+    const std::vector<PairEvidence> top = stats_.TopByEvidence(kK);
+    // EXPECT and break, not ASSERT: returning would leave the writer thread unjoined.
+    EXPECT_LE(top.size(), static_cast<size_t>(kK));
+    for (size_t i = 1; i < top.size(); ++i) {
+      EXPECT_GE(top[i - 1].evidence.total(), top[i].evidence.total());
+      EXPECT_NE(top[i - 1].offer_id, top[i].offer_id);
+    }
+    if (HasFailure()) break;
+  }
+  writer.join();
+  const std::vector<PairEvidence> top = stats_.TopByEvidence(kK);
+  ASSERT_EQ(top.size(), static_cast<size_t>(kK));
+  for (int i = 0; i < kK; ++i) {
+    EXPECT_EQ(top[i].offer_id, absl::StrCat("o", kPairs - 1 - i));
+    EXPECT_EQ(top[i].evidence.total(), (kPairs - i) * kRounds);
+  }
 }
 
 }  // namespace

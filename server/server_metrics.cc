@@ -1,7 +1,11 @@
 #include "server/server_metrics.h"
 
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/learning.h"
 #include "core/names.h"
 #include "core/time_util.h"
 #include "server/metrics/histogram.h"
@@ -99,10 +103,51 @@ class MetricsInterceptorFactory final
   ServerMetrics& metrics_;
 };
 
+// The posterior mean the model arm ranks `offer` by, given its evidence over every channel.
+double AllChannelPropensity(const core::Strategy& strategy, const core::CompiledOffer& offer,
+                            const core::Evidence& evidence) {
+  // As core::Arbitrate: prior_only mode decides on the prior alone.
+  const core::Evidence used =
+      strategy.learning.mode == core::LearningMode::kAdaptive ? evidence : core::Evidence{};
+  // The same evidence as segment and channel level: PosteriorFor then uses it whichever way the
+  // min_channel_evidence gate falls.
+  return core::PosteriorFor(offer, used, used, strategy.learning.min_channel_evidence).Mean();
+}
+
+// The offer gauges' samples from the current strategy, none before one is loaded.
+OfferGaugeSamples CurrentOfferGauges(const StrategyHolder& strategies,
+                                     const LearningStats* learning, size_t k) {
+  if (learning == nullptr || k == 0) return {};
+  const std::shared_ptr<const LoadedStrategy> loaded = strategies.Current();
+  if (loaded == nullptr || loaded->strategy == nullptr) return {};
+  return CollectOfferGauges(*learning, *loaded->strategy, k);
+}
+
 }  // namespace
 
+OfferGaugeSamples CollectOfferGauges(const LearningStats& learning, const core::Strategy& strategy,
+                                     size_t k) {
+  absl::flat_hash_set<absl::string_view> segments;
+  for (const core::CompiledSegment& segment : strategy.segments) segments.insert(segment.def->id());
+  const std::vector<PairEvidence> top =
+      learning.TopByEvidence(k, [&](absl::string_view segment_id, absl::string_view offer_id) {
+        return segments.contains(segment_id) && strategy.offer_index.contains(offer_id);
+      });
+  OfferGaugeSamples out;
+  out.propensity.reserve(top.size());
+  out.evidence.reserve(top.size());
+  for (const PairEvidence& pair : top) {
+    const core::CompiledOffer& offer = strategy.offers[strategy.offer_index.at(pair.offer_id)];
+    metrics::Labels labels = {{"segment", pair.segment_id}, {"offer", pair.offer_id}};
+    out.propensity.emplace_back(labels, AllChannelPropensity(strategy, offer, pair.evidence));
+    out.evidence.emplace_back(std::move(labels), pair.evidence.total());
+  }
+  return out;
+}
+
 ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& strategies,
-                             storage::Store& store, const LearningStats* learning)
+                             storage::Store& store, const LearningStats* learning,
+                             ServerMetricsOptions options)
     : transitions_(registry.AddCounter("nbo_segment_transitions_total",
                                        "Customers moving from one segment to another (from=\"\" "
                                        "is a customer's first segment).")),
@@ -157,11 +202,12 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
   static_assert(kArmNames.size() == kArms, "keep ServerMetrics::kArms in step");
   auto& by_arm = registry.AddCounter(
       "nbo_decisions_by_arm_total",
-      "Decisions made and written, by the policy arm that made them (model, explore, control).");
+      "Decisions made and written, by the policy arm that made them (model, explore, control, "
+      "challenger).");
   auto& outcomes_by_arm = registry.AddCounter(
       "nbo_outcomes_by_arm_total",
-      "Recorded (not duplicate) outcomes by the arm of their decision (model, explore, control) "
-      "and outcome (presented, accepted, declined, ignored).");
+      "Recorded (not duplicate) outcomes by the arm of their decision (model, explore, control, "
+      "challenger) and outcome (presented, accepted, declined, ignored).");
   for (int a = 0; a < kArms; ++a) {
     const std::string arm(kArmNames[a]);
     decisions_by_arm_[a] = &by_arm.Add({{"arm", arm}});
@@ -181,6 +227,25 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
       "aggregates included).",
       {}, [learning] {
         return learning != nullptr ? static_cast<double>(learning->entry_count()) : 0.0;
+      });
+  // Scrape time, so a pair that drops out of the top k loses its series at the next scrape. Each
+  // family takes its own pass over the stats (cheaper than sharing one through a cache); between
+  // the two passes only a Record can change the set, and only at its edge.
+  const size_t top_offers = std::min(options.top_offers, kMaxTopOffers);
+  registry.AddCallbackFamily(
+      metrics::MetricType::kGauge, "nbo_offer_propensity",
+      "Posterior mean acceptance probability of an offer in a segment over all channels, as the "
+      "model arm ranks it (prior blended with the decayed outcomes; the prior alone in prior_only "
+      "mode), for the (segment, offer) pairs with the most evidence.",
+      [&strategies, learning, top_offers] {
+        return CurrentOfferGauges(strategies, learning, top_offers).propensity;
+      });
+  registry.AddCallbackFamily(
+      metrics::MetricType::kGauge, "nbo_offer_evidence",
+      "Decayed outcomes (accepted + declined + ignored, every channel, halving every learning "
+      "half-life) behind nbo_offer_propensity, for the same (segment, offer) pairs.",
+      [&strategies, learning, top_offers] {
+        return CurrentOfferGauges(strategies, learning, top_offers).evidence;
       });
   auto& ingested = registry.AddCounter(
       "nbo_ingested_events_total",

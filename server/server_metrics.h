@@ -1,14 +1,16 @@
 // nbo's Prometheus metrics: the families, the flow observers that feed them, and a gRPC server
 // interceptor that counts every RPC by method and status code. Label values are bounded sets only
-// (channels, results, methods, codes, segment ids of the strategy) — never a customer id.
+// (channels, results, methods, codes, segment and offer ids of the strategy) — never a customer id.
 #ifndef NBO_SERVER_SERVER_METRICS_H_
 #define NBO_SERVER_SERVER_METRICS_H_
 
 #include <array>
+#include <cstddef>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "core/strategy.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "server/decision_flow.h"
 #include "server/learning_stats.h"
@@ -19,21 +21,52 @@
 
 namespace nbo::server {
 
+// Default number of (segment, offer) pairs the offer gauges export.
+inline constexpr size_t kDefaultTopOffers = 20;
+// Most pairs the offer gauges export, whatever the option says: each pair is two series.
+inline constexpr size_t kMaxTopOffers = 500;
+
+struct ServerMetricsOptions {
+  // How many (segment, offer) pairs, the ones with the most evidence, nbo_offer_propensity and
+  // nbo_offer_evidence export; 0 exports none. Values above kMaxTopOffers count as kMaxTopOffers.
+  // Default: kDefaultTopOffers (20).
+  size_t top_offers = kDefaultTopOffers;
+};
+
+// The samples of nbo_offer_propensity and nbo_offer_evidence: one per (segment, offer) pair.
+struct OfferGaugeSamples {
+  metrics::LabeledValues propensity;  // {segment, offer} -> posterior mean, 0..1
+  metrics::LabeledValues evidence;    // {segment, offer} -> decayed outcomes behind it
+};
+
+// The offer gauges' samples for the `k` pairs of `learning` with the most evidence over every
+// channel (LearningStats::TopByEvidence) among the segments and offers of `strategy`; pairs of
+// segments or offers it no longer has are left out (their evidence lingers for many half-lives
+// after a reload removed them, and no decision reads it). The propensity is the posterior mean
+// core::PosteriorFor gives the model arm from that all-channel evidence, with the strategy's
+// prior and learning mode (the prior alone in prior_only mode): what a decision on a channel
+// without min_channel_evidence of its own ranks by. Both lists are in the same (most evidence
+// first) order. Runs at scrape time: one pass over the stats, no per-decision cost.
+OfferGaugeSamples CollectOfferGauges(const LearningStats& learning, const core::Strategy& strategy,
+                                     size_t k);
+
 // Thread-safe: every method may be called concurrently.
 class ServerMetrics : public FlowObserver, public OutcomeObserver {
  public:
   // Registers every family in `registry` (which must outlive this), including process metrics and
   // scrape-time gauges reading `strategies`, `store` and `learning` (all must outlive the
-  // registry's scrapes; `learning` may be null: nbo_learning_entries reads 0).
+  // registry's scrapes; `learning` may be null: nbo_learning_entries reads 0 and the offer
+  // gauges have no series).
   ServerMetrics(metrics::Registry& registry, const StrategyHolder& strategies,
-                storage::Store& store, const LearningStats* learning = nullptr);
+                storage::Store& store, const LearningStats* learning = nullptr,
+                ServerMetricsOptions options = {});
 
   void OnDecision(v1::Channel channel, absl::string_view result, absl::Duration latency) override;
   void OnFallback(v1::Channel channel, absl::string_view cause) override;
   void OnIngest(int64_t applied, int64_t duplicates, int64_t rejected, int64_t suppressed) override;
   void OnSegmentTransition(absl::string_view from, absl::string_view to) override;
   // nbo_decisions_by_arm_total{arm}; "" counts as model; any arm other than model, explore,
-  // control is not counted.
+  // control, challenger is not counted.
   void OnArm(absl::string_view arm) override;
   // nbo_outcomes_total{channel,outcome,result}; unknown outcome names count as "unspecified",
   // unknown results as "error".

@@ -19,6 +19,9 @@ constexpr size_t kMaxIdLength = 64;
 constexpr double kZ95 = 1.96;
 constexpr char kTreated[] = "model";
 constexpr char kBaseline[] = "control";
+// The champion's own decisions are the model arm's: the challenger is measured against them.
+constexpr char kChallenger[] = "challenger";
+constexpr char kChampion[] = "model";
 
 bool IsId(absl::string_view s) {
   if (s.empty() || s.size() > kMaxIdLength) return false;
@@ -101,6 +104,36 @@ std::optional<Lift> ModelLift(const std::vector<const v1::OutcomeReportRow*>& ro
   return AcceptanceLift(*treated, *baseline);
 }
 
+// "6.43": realised value per offer made (value / offered); "-" when the arm made none.
+std::string ValuePerOffer(const v1::OutcomeReportRow& row) {
+  if (row.offered() <= 0) return "-";
+  return absl::StrFormat("%.2f", row.value() / static_cast<double>(row.offered()));
+}
+
+// The "Challenger" line, when the arms include the challenger: its acceptance lift over the
+// champion (model arm) with the same interval as the Lift line, then both arms' value per offer.
+// The value difference has no interval: the report carries each arm's total value, not the spread
+// of the values behind it.
+void AppendChallengerLift(std::string& out, const std::vector<const v1::OutcomeReportRow*>& arms) {
+  const v1::OutcomeReportRow* challenger = Find(arms, kChallenger);
+  if (challenger == nullptr) return;
+  const v1::OutcomeReportRow* champion = Find(arms, kChampion);
+  std::optional<Lift> lift;
+  if (champion != nullptr) lift = AcceptanceLift(*challenger, *champion);
+  std::string text =
+      lift.has_value()
+          ? absl::StrFormat("challenger over model %+.1f pts, 95%% CI %+.1f to %+.1f pts",
+                            lift->difference * 100, lift->low * 100, lift->high * 100)
+          : "challenger over model not measured: needs outcomes of both challenger and model";
+  if (champion != nullptr && challenger->offered() > 0 && champion->offered() > 0) {
+    const double difference = challenger->value() / static_cast<double>(challenger->offered()) -
+                              champion->value() / static_cast<double>(champion->offered());
+    absl::StrAppendFormat(&text, "; value per offer %s vs %s (%+.2f)", ValuePerOffer(*challenger),
+                          ValuePerOffer(*champion), difference);
+  }
+  Line(out, "Challenger", text);
+}
+
 void AppendArms(std::string& out, const v1::OutcomeReport& report) {
   std::vector<const v1::OutcomeReportRow*> arms;
   for (const v1::OutcomeReportRow& row : report.arms()) arms.push_back(&row);
@@ -120,6 +153,7 @@ void AppendArms(std::string& out, const v1::OutcomeReport& report) {
            ? absl::StrFormat("model over control %+.1f pts, 95%% CI %+.1f to %+.1f pts",
                              lift->difference * 100, lift->low * 100, lift->high * 100)
            : "not measured: needs outcomes of both model and control");
+  AppendChallengerLift(out, arms);
 }
 
 void AppendSegments(std::string& out, const v1::OutcomeReport& report) {

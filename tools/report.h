@@ -31,8 +31,11 @@ std::optional<Lift> AcceptanceLift(const v1::OutcomeReportRow& treated,
                                    const v1::OutcomeReportRow& baseline);
 
 // The text of `nbo report outcomes`: the filters when `request` has any, then a table per arm
-// (ARM, OFFERED, OUTCOMES, ACCEPTED, RATE, 95% CI, VALUE; arms model, explore, control first) and
-// the lift of model over control overall ("Lift" line, or why there is none), then per segment a
+// (ARM, OFFERED, OUTCOMES, ACCEPTED, RATE, 95% CI, VALUE; arms model, explore, control,
+// challenger first) and the lift of model over control overall ("Lift" line, or why there is
+// none); when there is a challenger arm, a "Challenger" line with its acceptance lift over the
+// champion (the model arm), computed as AcceptanceLift, and both arms' value per offer made
+// (VALUE / OFFERED) with their difference, which has no interval; then per segment a
 // table of its (offer, arm) rows with a LIFT column on the model rows when some offer of the
 // segment has outcomes under both model and control. A rate without outcomes prints as "-".
 // An empty report says that nothing has been counted yet.

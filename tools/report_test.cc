@@ -184,6 +184,92 @@ TEST(ReportFormatTest, EmptyReportSaysNothingWasCounted) {
             "No decisions or outcomes counted yet for this filter.\n");
 }
 
+// Arm totals with a challenger: model 10% of 1000 outcomes, challenger 15% of 200, control 5%.
+constexpr char kWithChallenger[] = R"pb(
+  arms {
+    arm: "challenger"
+    offered: 200
+    accepted: 30
+    declined: 120
+    ignored: 50
+    value: 1200
+    acceptance_rate: 0.15
+    acceptance_low: 0.1072
+    acceptance_high: 0.2059
+  }
+  arms {
+    arm: "control"
+    offered: 100
+    accepted: 5
+    declined: 95
+    value: 250
+    acceptance_rate: 0.05
+    acceptance_low: 0.0215
+    acceptance_high: 0.1118
+  }
+  arms {
+    arm: "model"
+    offered: 1000
+    accepted: 100
+    declined: 500
+    ignored: 400
+    value: 5000
+    acceptance_rate: 0.1
+    acceptance_low: 0.0828
+    acceptance_high: 0.1203
+  }
+)pb";
+
+TEST(ReportFormatTest, ChallengerLineComparesItWithTheModelArm) {
+  const auto report = Parse<v1::OutcomeReport>(kWithChallenger);
+  // 0.15 - 0.10 = +5.0 pts; 1.96 x sqrt(0.15 x 0.85 / 200 + 0.1 x 0.9 / 1000) = 5.29 pts.
+  // Value per offer: 1200 / 200 = 6.00 against 5000 / 1000 = 5.00.
+  EXPECT_EQ(
+      FormatOutcomeReport(v1::OutcomeReportRequest(), report),
+      "Arms\n"
+      "  ARM         OFFERED  OUTCOMES  ACCEPTED   RATE         95% CI    VALUE\n"
+      "  model          1000      1000       100  10.0%   8.3% - 12.0%  5000.00\n"
+      "  control         100       100         5   5.0%   2.1% - 11.2%   250.00\n"
+      "  challenger      200       200        30  15.0%  10.7% - 20.6%  1200.00\n"
+      "Lift          model over control +5.0 pts, 95% CI +0.3 to +9.7 pts\n"
+      "Challenger    challenger over model +5.0 pts, 95% CI -0.3 to +10.3 pts; value per offer "
+      "6.00 vs 5.00 (+1.00)\n");
+}
+
+TEST(ReportFormatTest, ChallengerWithoutOutcomesIsNotMeasuredButShowsItsValue) {
+  const auto report = Parse<v1::OutcomeReport>(R"pb(
+    arms { arm: "challenger" offered: 4 acceptance_high: 1 }
+    arms {
+      arm: "model"
+      offered: 8
+      accepted: 1
+      declined: 1
+      value: 20
+      acceptance_rate: 0.5
+      acceptance_low: 0.0945
+      acceptance_high: 0.9055
+    }
+  )pb");
+  EXPECT_THAT(FormatOutcomeReport(v1::OutcomeReportRequest(), report),
+              HasSubstr("Challenger    challenger over model not measured: needs outcomes of both "
+                        "challenger and model; value per offer 0.00 vs 2.50 (-2.50)\n"));
+}
+
+TEST(ReportFormatTest, ChallengerWithoutModelArmHasNoValueComparison) {
+  const auto report = Parse<v1::OutcomeReport>(R"pb(
+    arms { arm: "challenger" offered: 4 accepted: 1 acceptance_rate: 1 acceptance_high: 1 }
+  )pb");
+  EXPECT_THAT(FormatOutcomeReport(v1::OutcomeReportRequest(), report),
+              HasSubstr("Challenger    challenger over model not measured: needs outcomes of both "
+                        "challenger and model\n"));
+}
+
+TEST(ReportFormatTest, NoChallengerLineWithoutAChallengerArm) {
+  EXPECT_THAT(
+      FormatOutcomeReport(v1::OutcomeReportRequest(), Parse<v1::OutcomeReport>(kWithControl)),
+      Not(HasSubstr("Challenger")));
+}
+
 TEST(ReportLiftTest, DifferenceOfRatesWithANormalInterval) {
   v1::OutcomeReportRow model;
   model.set_accepted(90);
