@@ -40,7 +40,74 @@ void AddReasonCodes(const Strategy& strategy, const Candidate& c, v1::RankedOffe
   if (offer.eligibility) out.add_reason_codes("ELIGIBILITY_RULE_MET");
 }
 
+// The part of MakeDecision after the arm when the answer was already given (a latency
+// fallback): the offers answered join the contact log; nothing is arbitrated or charged.
+DecisionResult RecordAnswered(v1::Profile& profile, const Strategy& strategy,
+                              const CompiledSegment& segment, const CompiledMicroSegment* micro,
+                              Arm arm, v1::Channel channel, absl::Time now,
+                              const v1::DecideResponse& answered, DecisionResult result) {
+  std::vector<int> shown;
+  for (const v1::RankedOffer& o : answered.offers()) {
+    if (auto it = strategy.offer_index.find(o.offer_id()); it != strategy.offer_index.end()) {
+      shown.push_back(it->second);
+    }
+  }
+  LogContacts(strategy, shown, channel, now, profile);
+  result.segment_rule = segment.def->rule();
+  result.arbitration.fallback = answered.fallback();
+  v1::DecideResponse& r = result.response;
+  r = answered;
+  r.set_customer_id(profile.customer_id());
+  r.set_segment_id(segment.def->id());
+  r.set_segment_name(segment.def->name());
+  if (micro != nullptr) r.set_micro_segment_id(micro->def->id());
+  // Control and challenger are the customer's (by hash) whatever was answered; the explore draw
+  // is the decision's, and a fallback explored nothing.
+  r.set_arm(std::string(ArmName(arm == Arm::kExplore ? Arm::kModel : arm)));
+  return result;
+}
+
 }  // namespace
+
+v1::DecideResponse LatencyFallback(const Strategy& strategy, const v1::DecideRequest& request,
+                                   absl::Time now) {
+  static const v1::Profile* const kUnknown = new v1::Profile();
+  v1::DecideResponse r;
+  r.set_strategy_version(strategy.document.version());
+  r.set_fallback(true);
+  r.set_fallback_cause("latency_budget");
+  ToProto(now, r.mutable_decided_at());
+  const int max_offers =
+      request.max_offers() > 0 ? request.max_offers() : strategy.default_max_offers;
+  const v1::Channel channel = request.event().channel();
+  for (int index : strategy.FallbacksFor(channel, request.placement())) {
+    if (r.offers_size() >= max_offers) break;
+    const CompiledOffer& offer = strategy.offers[index];
+    const v1::Offer& def = *offer.def;
+    // Without the profile neither consent nor holdings nor eligibility can be checked, and a
+    // budget charged here could not be written with the decision: only what is safe for anyone.
+    const bool safe = offer.kind == v1::OFFER_KIND_SERVICE && offer.AllowedOn(channel) &&
+                      offer.AllowedIn(request.placement()) && now >= offer.valid_from &&
+                      now < offer.valid_until && def.product().empty() &&
+                      def.requires_any().empty() && def.excludes().empty() && !offer.eligibility &&
+                      !offer.budget && offer.capacities.empty();
+    if (!safe) continue;
+    v1::RankedOffer* o = r.add_offers();
+    o->set_offer_id(def.id());
+    o->set_name(def.name());
+    o->set_kind(offer.kind);
+    o->mutable_parts()->set_propensity(offer.prior_rate);
+    o->mutable_parts()->set_value(offer.value);
+    o->mutable_parts()->set_weight(1);
+    o->mutable_parts()->set_context(1);
+    o->mutable_parts()->set_pacing(1);
+    o->set_score(offer.prior_rate * offer.value);
+    o->set_reason(offer.reason.Render(ReasonInputs{def.name(), "", "", kUnknown, now}));
+    o->add_reason_codes("FALLBACK");
+    o->set_selection_probability(1);
+  }
+  return r;
+}
 
 DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& request,
                             const Strategy& strategy, absl::Time now,
@@ -96,6 +163,11 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   } else if (learning.mode == LearningMode::kAdaptive && learning.exploration_share > 0 &&
              std::uniform_real_distribution<double>(0, 1)(rng) < learning.exploration_share) {
     arm = Arm::kExplore;
+  }
+
+  if (options.answered != nullptr) {
+    return RecordAnswered(profile, strategy, segment, micro, arm, event.channel(), now,
+                          *options.answered, std::move(result));
   }
 
   ArbitrationOptions arbitration;

@@ -26,6 +26,11 @@ struct DecisionOptions {
   // Randomness for the explore draw, Thompson sampling and selection probabilities. Null: a
   // generator seeded from the customer and event ids (reproducible).
   std::mt19937_64* rng = nullptr;
+  // The answer was already given without this decision (LatencyFallback, sent when reading the
+  // customer outlived the latency budget): apply the event and assign the segment and arm as
+  // usual, but arbitrate nothing and charge no budget; the response is `answered` completed with
+  // the customer, segment and arm, and its offers join the contact log. Null: decide.
+  const v1::DecideResponse* answered = nullptr;
 };
 
 struct DecisionResult {
@@ -50,6 +55,15 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
                             const Strategy& strategy, absl::Time now,
                             const ProfileSettings& settings = DefaultProfileSettings(),
                             const DecisionOptions& options = {});
+
+// The answer for a request whose customer could not be read within its latency budget: the
+// fallback offers for the request's channel and placement that are safe to show to anyone
+// without knowing the profile — service offers (no marketing consent needed) that are valid at
+// `now`, hold no product, need no base product, have no eligibility rule and spend no budget or
+// capacity. Marked fallback with fallback_cause "latency_budget"; no customer, segment or arm.
+// May hold no offers. REQUIRES: `request` passed ValidateDecideRequest.
+v1::DecideResponse LatencyFallback(const Strategy& strategy, const v1::DecideRequest& request,
+                                   absl::Time now);
 
 }  // namespace nbo::core
 

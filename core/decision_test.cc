@@ -95,5 +95,76 @@ TEST(DecisionTest, CallReasonFromEventReachesRules) {
   EXPECT_EQ(r.response.offers(0).reason(), "Thanks for 1 visits");
 }
 
+// Fallbacks of every sort, to see which are safe to answer without the profile.
+constexpr char kFallbackStrategy[] = R"json({
+  "version": "fb-1",
+  "currency": "EUR",
+  "offers": [
+    {"id": "tv", "name": "TV Basic", "kind": "cross_sell", "product": "tv_basic", "margin": 50},
+    {"id": "ebill", "name": "E-billing", "kind": "service", "margin": 1, "reason": "Go paperless"},
+    {"id": "held", "name": "Repair", "kind": "service", "product": "repair_plan", "margin": 1},
+    {"id": "rule", "name": "Check", "kind": "service", "margin": 1, "eligibility": "interactions > 3"},
+    {"id": "paid", "name": "Visit", "kind": "service", "margin": 1, "budget": {"daily_count": 5}},
+    {"id": "old", "name": "Old", "kind": "service", "margin": 1,
+     "valid_until": "2020-01-01T00:00:00Z"},
+    {"id": "cart", "name": "Cart help", "kind": "service", "margin": 1, "placements": ["cart"]},
+    {"id": "app", "name": "App", "kind": "service", "margin": 1, "reason": "Get the app"}
+  ],
+  "segments": [
+    {"id": "everyone", "name": "Everyone", "rule": "true", "treatments": [{"offer_id": "tv"}]}
+  ],
+  "fallbacks": [
+    {"channel": "*",
+     "offer_ids": ["tv", "held", "rule", "paid", "old", "cart", "ebill", "app"]}
+  ]
+})json";
+
+TEST(LatencyFallbackTest, AnswersOnlyWhatIsSafeWithoutTheProfile) {
+  auto strategy = testing::MustLoad(kFallbackStrategy);
+  v1::DecideRequest request = testing::Request("c-1", testing::PageView("e1"));
+  v1::DecideResponse r = LatencyFallback(*strategy, request, kT0);
+  EXPECT_TRUE(r.fallback());
+  EXPECT_EQ(r.fallback_cause(), "latency_budget");
+  EXPECT_EQ(r.strategy_version(), "fb-1");
+  EXPECT_EQ(r.customer_id(), "");
+  EXPECT_EQ(r.arm(), "");
+  ASSERT_EQ(r.offers_size(), 2);  // the default max_offers is 3, two are safe
+  EXPECT_EQ(r.offers(0).offer_id(), "ebill");
+  EXPECT_EQ(r.offers(0).reason(), "Go paperless");
+  EXPECT_EQ(r.offers(0).reason_codes(0), "FALLBACK");
+  EXPECT_DOUBLE_EQ(r.offers(0).selection_probability(), 1);
+  EXPECT_EQ(r.offers(1).offer_id(), "app");
+
+  // On the cart placement the cart-only offer is safe too; max_offers caps the list.
+  request.set_placement("cart");
+  request.set_max_offers(2);
+  r = LatencyFallback(*strategy, request, kT0);
+  ASSERT_EQ(r.offers_size(), 2);
+  EXPECT_EQ(r.offers(0).offer_id(), "cart");
+  EXPECT_EQ(r.offers(1).offer_id(), "ebill");
+}
+
+TEST(LatencyFallbackTest, ALateDecisionRecordsTheAnswerGivenWithoutArbitrating) {
+  auto strategy = testing::MustLoad(kFallbackStrategy);
+  const v1::DecideRequest request = testing::Request("c-1", testing::PageView("e1"));
+  const v1::DecideResponse sent = LatencyFallback(*strategy, request, kT0);
+  v1::Profile profile;
+  profile.set_customer_id("c-1");
+  DecisionOptions options;
+  options.answered = &sent;
+  DecisionResult r =
+      MakeDecision(profile, request, *strategy, kT0, DefaultProfileSettings(), options);
+  EXPECT_EQ(profile.interactions(), 1);  // the event is applied
+  EXPECT_EQ(profile.segment_id(), "everyone");
+  EXPECT_TRUE(r.arbitration.candidates.empty());
+  EXPECT_TRUE(r.explanations.empty());
+  EXPECT_TRUE(r.response.fallback());
+  EXPECT_EQ(r.response.customer_id(), "c-1");
+  EXPECT_EQ(r.response.segment_id(), "everyone");
+  EXPECT_EQ(r.response.arm(), "model");
+  ASSERT_EQ(r.response.offers_size(), 2);
+  EXPECT_EQ(r.response.offers(0).offer_id(), "ebill");
+}
+
 }  // namespace
 }  // namespace nbo::core

@@ -4,12 +4,14 @@
 #ifndef NBO_CORE_STRATEGY_H_
 #define NBO_CORE_STRATEGY_H_
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "core/learning.h"
 #include "core/reason_template.h"
@@ -63,6 +65,12 @@ struct CompiledOffer {
 
   bool AllowedOn(v1::Channel channel) const {
     return channel_mask == 0 || (channel_mask & (1u << channel)) != 0;
+  }
+  // No placements listed: every placement (and a request without one).
+  bool AllowedIn(absl::string_view placement) const {
+    return def->placements().empty() ||
+           std::find(def->placements().begin(), def->placements().end(), placement) !=
+               def->placements().end();
   }
 };
 

@@ -59,7 +59,15 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
   app->metrics_ = std::make_unique<ServerMetrics>(*app->registry_, *app->strategies_, *app->store_,
                                                   app->learning_.get());
   app->ids_ = std::make_unique<IdGenerator>();
-  app->customers_ = std::make_unique<CustomerAccess>(*app->store_, *app->ids_);
+  storage::Store* served = app->store_.get();
+  if (options.slow_read_share > 0) {
+    app->slow_store_ = std::make_unique<storage::SlowReadStore>(
+        *app->store_, storage::SlowReadOptions{options.slow_read_share, options.slow_read_delay});
+    served = app->slow_store_.get();
+    spdlog::warn("testing only: {}% of profile reads are slowed by {}",
+                 options.slow_read_share * 100, absl::FormatDuration(options.slow_read_delay));
+  }
+  app->customers_ = std::make_unique<CustomerAccess>(*served, *app->ids_);
   FlowOptions flow_options;
   flow_options.decision_ttl = options.decision_ttl;
   flow_options.latency_budget = options.latency_budget;
@@ -77,8 +85,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
   app->ingest_flow_ = std::make_unique<IngestFlow>(*app->customers_, *app->strategies_, clock,
                                                    app->metrics_.get(), flow_options);
   app->explain_flow_ = std::make_unique<ExplainFlow>(*app->store_);
+  if (options.decide_threads > 0) {
+    app->decide_pool_ = std::make_unique<WorkPool>(options.decide_threads);
+    app->decide_timer_ = std::make_unique<DeadlineTimer>();
+  }
   app->decision_service_ =
-      std::make_unique<DecisionServiceImpl>(*app->flow_, *app->outcome_flow_, *app->ingest_flow_);
+      std::make_unique<DecisionServiceImpl>(*app->flow_, *app->outcome_flow_, *app->ingest_flow_,
+                                            app->decide_pool_.get(), app->decide_timer_.get());
   app->profile_service_ = std::make_unique<ProfileServiceImpl>(*app->profile_flow_);
   ServerMetrics* metrics = app->metrics_.get();
   app->strategy_service_ = std::make_unique<StrategyServiceImpl>(
@@ -161,6 +174,9 @@ void App::Shutdown() {
                       absl::ToChronoSeconds(options_.shutdown_grace));
     server_->Wait();
   }
+  // Every call is answered; late workers still record the events behind their fallbacks.
+  if (decide_pool_ != nullptr) decide_pool_->Stop();
+  decide_timer_.reset();
   // No outcome can arrive any more: stop the periodic flush and write the last state. (When Start
   // failed before serving, nothing was learned: the snapshot on disk is left as it is.)
   stop_flush_.Notify();

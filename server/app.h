@@ -12,6 +12,7 @@
 #include "grpcpp/server.h"
 #include "server/budget_ledger.h"
 #include "server/customer_access.h"
+#include "server/deadline_timer.h"
 #include "server/decision_flow.h"
 #include "server/explain_flow.h"
 #include "server/ingest_flow.h"
@@ -24,7 +25,9 @@
 #include "server/server_metrics.h"
 #include "server/services.h"
 #include "server/strategy_holder.h"
+#include "server/work_pool.h"
 #include "storage/rocks_store.h"
+#include "storage/slow_read_store.h"
 
 namespace nbo::server {
 
@@ -60,6 +63,8 @@ class App {
   const ServerOptions options_;
   const core::Clock& clock_;
   std::unique_ptr<storage::RocksStore> store_;
+  // store_ behind a SlowReadStore when options.slow_read_share > 0 (testing only).
+  std::unique_ptr<storage::Store> slow_store_;
   std::unique_ptr<StrategyHolder> strategies_;
   std::unique_ptr<metrics::Registry> registry_;
   std::unique_ptr<ServerMetrics> metrics_;
@@ -72,6 +77,9 @@ class App {
   std::unique_ptr<ProfileFlow> profile_flow_;
   std::unique_ptr<IngestFlow> ingest_flow_;
   std::unique_ptr<ExplainFlow> explain_flow_;
+  // Decide's worker threads and latency-budget timer (none when options.decide_threads == 0).
+  std::unique_ptr<WorkPool> decide_pool_;
+  std::unique_ptr<DeadlineTimer> decide_timer_;
   std::unique_ptr<DecisionServiceImpl> decision_service_;
   std::unique_ptr<ProfileServiceImpl> profile_service_;
   std::unique_ptr<StrategyServiceImpl> strategy_service_;

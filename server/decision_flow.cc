@@ -60,11 +60,52 @@ std::mt19937_64& DecisionFlow::Rng(absl::string_view decision_id) {
   return t.rng;
 }
 
+absl::Duration DecisionFlow::BudgetOf(absl::Time start, absl::Time deadline) const {
+  return std::max(absl::ZeroDuration(), std::min(options_.latency_budget, deadline - start));
+}
+
 absl::StatusOr<v1::DecideResponse> DecisionFlow::Decide(const v1::DecideRequest& request,
                                                         absl::Time deadline) {
   const absl::Time start = clock_.Now();
-  const absl::Duration budget =
-      std::max(absl::ZeroDuration(), std::min(options_.latency_budget, deadline - start));
+  return Run(request, start, deadline, ids_.NextDecisionId(start), nullptr);
+}
+
+std::shared_ptr<DecideCall> DecisionFlow::StartCall(const v1::DecideRequest& request,
+                                                    absl::Time deadline) {
+  const absl::Time start = clock_.Now();
+  return std::make_shared<DecideCall>(request, start, deadline, ids_.NextDecisionId(start));
+}
+
+absl::Time DecisionFlow::FallbackTime(const DecideCall& call) const {
+  return call.start() + BudgetOf(call.start(), call.deadline()) * options_.fallback_at;
+}
+
+absl::StatusOr<v1::DecideResponse> DecisionFlow::Decide(DecideCall& call) {
+  return Run(call.request(), call.start(), call.deadline(), call.decision_id(), &call);
+}
+
+bool DecisionFlow::AnswerLate(DecideCall& call, v1::DecideResponse* response) {
+  const absl::Time now = clock_.Now();
+  // An invalid request gets its error from the worker, and without a strategy there is no
+  // fallback list: both leave the call to the worker.
+  if (!core::ValidateDecideRequest(call.request(), call.start()).ok()) return false;
+  const auto strategy = strategies_.Current();
+  if (strategy == nullptr || !call.ClaimForTimer()) return false;
+  v1::DecideResponse answer = core::LatencyFallback(*strategy->strategy, call.request(), now);
+  answer.set_decision_id(call.decision_id());
+  answer.set_strategy_checksum(strategy->info.checksum());
+  *response = answer;
+  call.SetAnswered(std::move(answer), now);
+  if (observer_ != nullptr) {
+    observer_->OnFallback(call.request().event().channel(), "latency_budget");
+  }
+  return true;
+}
+
+absl::StatusOr<v1::DecideResponse> DecisionFlow::Run(const v1::DecideRequest& request,
+                                                     absl::Time start, absl::Time deadline,
+                                                     std::string decision_id, DecideCall* call) {
+  const absl::Duration budget = BudgetOf(start, deadline);
   absl::string_view result = "error";
   absl::StatusOr<v1::DecideResponse> response;
   if (absl::Status s = core::ValidateDecideRequest(request, start); !s.ok()) {
@@ -73,18 +114,22 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::Decide(const v1::DecideRequest&
   } else if (const auto strategy = strategies_.Current(); strategy == nullptr) {
     response = absl::UnavailableError("no strategy is loaded");
   } else {
-    response = DecideLocked(request, *strategy, start, budget, &result);
+    response =
+        DecideLocked(request, *strategy, start, budget, std::move(decision_id), call, &result);
   }
   if (observer_ != nullptr) {
-    observer_->OnDecision(request.event().channel(), result, clock_.Now() - start);
+    // A call the timer answered took, for its client, until the fallback was sent.
+    const bool late = call != nullptr && !call->ClaimForWorker();
+    if (late) call->WaitAnswered();
+    observer_->OnDecision(request.event().channel(), late ? "fallback" : result,
+                          (late ? call->answered_at() : clock_.Now()) - start);
   }
   return response;
 }
 
-absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRequest& request,
-                                                              const LoadedStrategy& strategy,
-                                                              absl::Time now, absl::Duration budget,
-                                                              absl::string_view* result) {
+absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(
+    const v1::DecideRequest& request, const LoadedStrategy& strategy, absl::Time now,
+    absl::Duration budget, std::string decision_id, DecideCall* call, absl::string_view* result) {
   storage::Store& store = customers_.store();
   absl::StatusOr<std::unique_ptr<CustomerWrite>> customer =
       CustomerWrite::Open(customers_, request.customer());
@@ -111,16 +156,18 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRe
     return seen.status();
   }
 
-  // Reading the customer (locks, profile, dedupe) is where a slow store shows; past the
-  // threshold, answer from the fallback list rather than miss the deadline.
+  // Reading the customer (locks, profile, dedupe) is where a slow store shows. When the timer
+  // already sent the latency fallback, record that answer; past the threshold but not yet
+  // answered, answer from the fallback list rather than miss the deadline.
   core::DecisionOptions decide_options;
+  const bool answered_late = call != nullptr && !call->ClaimForWorker();
+  if (answered_late) decide_options.answered = &call->WaitAnswered();
   RequestBudget charges(budgets_);
   decide_options.budgets = &charges;
   decide_options.fallback_only = clock_.Now() - now > budget * options_.fallback_at;
   const core::Strategy& compiled = *strategy.strategy;
   learning_.SetHalfLife(compiled.learning.half_life);
   decide_options.evidence = &learning_;
-  std::string decision_id = ids_.NextDecisionId(now);
   decide_options.rng = &Rng(decision_id);
   core::DecisionResult decided =
       core::MakeDecision(profile, request, compiled, now, options_.profile, decide_options);
@@ -169,7 +216,7 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::DecideLocked(const v1::DecideRe
   if (decided.segment_changed && observer_ != nullptr) {
     observer_->OnSegmentTransition(decided.previous_segment_id, decided.response.segment_id());
   }
-  if (decided.response.fallback() && observer_ != nullptr) {
+  if (decided.response.fallback() && !answered_late && observer_ != nullptr) {
     observer_->OnFallback(request.event().channel(), decided.response.fallback_cause());
   }
   *result = decided.response.fallback()         ? "fallback"

@@ -5,6 +5,7 @@
 #define NBO_SERVER_DECISION_FLOW_H_
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "nbo/v1/profile.pb.h"
 #include "server/budget_ledger.h"
 #include "server/customer_access.h"
+#include "server/decide_call.h"
 #include "server/flow_options.h"
 #include "server/id_generator.h"
 #include "server/learning_stats.h"
@@ -72,6 +74,20 @@ class DecisionFlow {
   absl::StatusOr<v1::DecideResponse> Decide(const v1::DecideRequest& request,
                                             absl::Time deadline = absl::InfiniteFuture());
 
+  // The same Decide, raced against a timer (server/decide_call.h): StartCall mints the call and
+  // its decision id; the caller runs Decide(call) on a worker thread and, at FallbackTime(call),
+  // AnswerLate(call) on its timer. The worker answers with Decide's result only if
+  // call.ClaimForWorker() afterwards; otherwise AnswerLate already answered with the latency
+  // fallback, and Decide recorded the event and that fallback (the result is then to be dropped).
+  std::shared_ptr<DecideCall> StartCall(const v1::DecideRequest& request, absl::Time deadline);
+  // When the timer should answer: FlowOptions.fallback_at of the call's latency budget.
+  absl::Time FallbackTime(const DecideCall& call) const;
+  absl::StatusOr<v1::DecideResponse> Decide(DecideCall& call);
+  // Timer side: if the worker has not claimed the call, claims it and fills `response` with the
+  // latency fallback (core::LatencyFallback); returns whether it did. An invalid request or a
+  // server without a strategy is left to the worker (false).
+  bool AnswerLate(DecideCall& call, v1::DecideResponse* response);
+
  private:
   // The generator for a decision on this thread: one std::mt19937_64 per thread, seeded from the
   // hash of the decision id of the thread's first decision with this flow (ids are unique, so
@@ -80,9 +96,18 @@ class DecisionFlow {
   // a generator per request would cost about 2 us of CPU, some 10% of a decision's.
   std::mt19937_64& Rng(absl::string_view decision_id);
 
+  // The latency budget of a call started at `start`: until `deadline`, capped by the option.
+  absl::Duration BudgetOf(absl::Time start, absl::Time deadline) const;
+
+  // Both Decides: validate, decide, observe. `call` is null when nothing races the worker.
+  absl::StatusOr<v1::DecideResponse> Run(const v1::DecideRequest& request, absl::Time start,
+                                         absl::Time deadline, std::string decision_id,
+                                         DecideCall* call);
+
   absl::StatusOr<v1::DecideResponse> DecideLocked(const v1::DecideRequest& request,
                                                   const LoadedStrategy& strategy, absl::Time now,
-                                                  absl::Duration budget, absl::string_view* result);
+                                                  absl::Duration budget, std::string decision_id,
+                                                  DecideCall* call, absl::string_view* result);
 
   CustomerAccess& customers_;
   StrategyHolder& strategies_;

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/flow_test_util.h"
@@ -347,6 +348,93 @@ class LearningDecisionTest : public testing::FlowTest {
     return -1;
   }
 };
+
+// A Decide raced by its latency-budget timer (server/decide_call.h): the profile read blocks
+// until the test lets it go, so the test decides who answers first.
+class RacedDecisionTest : public LearningDecisionTest {
+ protected:
+  RacedDecisionTest() {
+    on_profile_read_ = [this] {
+      if (block_reads_) release_.WaitForNotificationWithTimeout(absl::Seconds(10));
+    };
+  }
+
+  bool block_reads_ = false;
+  absl::Notification release_;
+};
+
+TEST_F(RacedDecisionTest, TheTimerAnswersAndTheLateWorkerRecordsThatAnswer) {
+  const v1::DecideRequest request = core::testing::Request("c-1", PageView("e1"));
+  block_reads_ = true;
+  std::shared_ptr<DecideCall> call = flow_.StartCall(request, absl::InfiniteFuture());
+  EXPECT_EQ(flow_.FallbackTime(*call), call->start() + absl::Milliseconds(40));  // 80% of 50
+  absl::StatusOr<v1::DecideResponse> worker_result;
+  std::thread worker([&] { worker_result = flow_.Decide(*call); });
+
+  v1::DecideResponse sent;
+  ASSERT_TRUE(flow_.AnswerLate(*call, &sent));
+  EXPECT_FALSE(flow_.AnswerLate(*call, &sent)) << "a call is answered once";
+  release_.Notify();
+  worker.join();
+  EXPECT_FALSE(call->ClaimForWorker());
+
+  // What the client got: the service fallback, marked, under the call's decision id.
+  EXPECT_TRUE(sent.fallback());
+  EXPECT_EQ(sent.fallback_cause(), "latency_budget");
+  EXPECT_EQ(sent.decision_id(), call->decision_id());
+  ASSERT_EQ(sent.offers_size(), 1);
+  EXPECT_EQ(sent.offers(0).offer_id(), "ebill");
+  EXPECT_FALSE(sent.strategy_checksum().empty());
+
+  // The event was applied, and the decision log holds the answer that was sent.
+  EXPECT_EQ(store_.GetProfile("c-1")->interactions(), 1);
+  auto record = store_.GetDecision(call->decision_id());
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(record->response().offers_size(), 1);
+  EXPECT_EQ(record->response().offers(0).offer_id(), "ebill");
+  EXPECT_TRUE(record->response().fallback());
+  EXPECT_EQ(record->response().customer_id(), "c-1");
+  EXPECT_EQ(record->response().arm(), "model");
+  EXPECT_EQ(observer_.fallbacks, std::vector<std::string>{"latency_budget"});
+  EXPECT_EQ(observer_.results, std::vector<std::string>{"fallback"});
+
+  // A retry of the same event gets the answer the client already has.
+  block_reads_ = false;
+  auto retry = flow_.Decide(request);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->decision_id(), call->decision_id());
+  EXPECT_EQ(retry->offers(0).offer_id(), "ebill");
+}
+
+TEST_F(RacedDecisionTest, AWorkerPastTheReadAnswersAndTheTimerStandsDown) {
+  std::shared_ptr<DecideCall> call =
+      flow_.StartCall(core::testing::Request("c-1", PageView("e1")), absl::InfiniteFuture());
+  auto r = flow_.Decide(*call);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(call->ClaimForWorker());
+  EXPECT_FALSE(r->fallback());
+  EXPECT_EQ(r->decision_id(), call->decision_id());
+  v1::DecideResponse unused;
+  EXPECT_FALSE(flow_.AnswerLate(*call, &unused));
+  EXPECT_TRUE(observer_.fallbacks.empty());
+}
+
+TEST_F(RacedDecisionTest, AnInvalidRequestIsLeftToTheWorkersError) {
+  v1::DecideRequest bad = core::testing::Request("c-1", PageView("e1"));
+  bad.mutable_event()->clear_event_id();
+  std::shared_ptr<DecideCall> call = flow_.StartCall(bad, absl::InfiniteFuture());
+  v1::DecideResponse unused;
+  EXPECT_FALSE(flow_.AnswerLate(*call, &unused));
+  auto r = flow_.Decide(*call);
+  EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << r.status();
+  EXPECT_TRUE(call->ClaimForWorker());
+}
+
+TEST_F(RacedDecisionTest, TheClientsDeadlineBringsTheFallbackTimeForward) {
+  std::shared_ptr<DecideCall> call = flow_.StartCall(core::testing::Request("c-1", PageView("e1")),
+                                                     clock_.Now() + absl::Milliseconds(10));
+  EXPECT_EQ(flow_.FallbackTime(*call), call->start() + absl::Milliseconds(8));
+}
 
 TEST_F(LearningDecisionTest, PropensitiesComeFromTheLearnedEvidence) {
   EXPECT_DOUBLE_EQ(PropensityOf("tv", "c-1"), 0.1);  // the prior, 1 / 10

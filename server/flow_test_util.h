@@ -3,6 +3,7 @@
 #define NBO_SERVER_FLOW_TEST_UTIL_H_
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,7 @@ class FlowTest : public ::testing::Test {
  protected:
   FlowTest()
       : clock_(core::testing::kT0),
-        store_(StoreOptions(clock_, slow_profile_read_ms_)),
+        store_(StoreOptions(clock_, slow_profile_read_ms_, on_profile_read_)),
         strategies_("unused.json"),
         ids_(7),
         customers_(store_, ids_),
@@ -82,13 +83,16 @@ class FlowTest : public ::testing::Test {
     EXPECT_TRUE(loaded.ok()) << loaded.status();
   }
 
-  // Every profile read advances the fake clock by `slow_ms` milliseconds (a slow store).
+  // Every profile read advances the fake clock by `slow_ms` milliseconds (a slow store) and then
+  // calls `hook` if it is set (set it before any thread reads).
   static storage::MemoryStoreOptions StoreOptions(core::FakeClock& clock,
-                                                  const std::atomic<int>& slow_ms) {
+                                                  const std::atomic<int>& slow_ms,
+                                                  const std::function<void()>& hook) {
     storage::MemoryStoreOptions options;
     options.now = [&clock] { return clock.Now(); };
-    options.on_profile_read = [&clock, &slow_ms] {
+    options.on_profile_read = [&clock, &slow_ms, &hook] {
       if (const int ms = slow_ms.load(); ms > 0) clock.Advance(absl::Milliseconds(ms));
+      if (hook) hook();
     };
     return options;
   }
@@ -132,6 +136,7 @@ class FlowTest : public ::testing::Test {
 
   core::FakeClock clock_;
   std::atomic<int> slow_profile_read_ms_{0};
+  std::function<void()> on_profile_read_;
   storage::MemoryStore store_;
   StrategyHolder strategies_;
   IdGenerator ids_;

@@ -59,6 +59,14 @@ ABSL_FLAG(absl::Duration, latency_budget, kDefaults.latency_budget,
 ABSL_FLAG(absl::Duration, learning_flush_interval, kDefaults.learning_flush_interval,
           "how often the learning statistics are written to the store (and at shutdown); a crash "
           "loses at most this much learning, never a profile change");
+ABSL_FLAG(int, decide_threads, kDefaults.decide_threads,
+          "threads that run Decide, so that a call whose customer read outlives the latency "
+          "budget is answered from the fallback offers in time; 0 runs Decide on gRPC's threads "
+          "(no early answer)");
+ABSL_FLAG(double, debug_slow_read_share, 0,
+          "testing only: share of profile reads made slow by --debug_slow_read_delay, [0, 1]");
+ABSL_FLAG(absl::Duration, debug_slow_read_delay, absl::Milliseconds(50),
+          "testing only: how long a slowed profile read takes");
 ABSL_FLAG(int, max_request_bytes, kDefaults.max_request_bytes, "largest request accepted, bytes");
 ABSL_FLAG(std::string, log_level, "info", "log level: debug, info, warn, error");
 
@@ -85,6 +93,18 @@ absl::StatusOr<nbo::server::ServerOptions> OptionsFromFlags() {
   o.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   o.latency_budget = absl::GetFlag(FLAGS_latency_budget);
   o.learning_flush_interval = absl::GetFlag(FLAGS_learning_flush_interval);
+  o.decide_threads = absl::GetFlag(FLAGS_decide_threads);
+  o.slow_read_share = absl::GetFlag(FLAGS_debug_slow_read_share);
+  o.slow_read_delay = absl::GetFlag(FLAGS_debug_slow_read_delay);
+  if (o.decide_threads < 0 || o.decide_threads > 1024) {
+    return absl::InvalidArgumentError("--decide_threads: must be 0..1024");
+  }
+  if (!(o.slow_read_share >= 0 && o.slow_read_share <= 1)) {
+    return absl::InvalidArgumentError("--debug_slow_read_share: must be in [0, 1]");
+  }
+  if (o.slow_read_delay < absl::ZeroDuration() || o.slow_read_delay > absl::Seconds(10)) {
+    return absl::InvalidArgumentError("--debug_slow_read_delay: must be 0..10s");
+  }
   if (o.listen.empty()) return absl::InvalidArgumentError("--listen: must not be empty");
   if (o.data_dir.empty()) return absl::InvalidArgumentError("--data_dir: must not be empty");
   if (o.strategy_path.empty()) return absl::InvalidArgumentError("--strategy: must not be empty");

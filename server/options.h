@@ -40,6 +40,15 @@ struct ServerOptions {
   // Longest a Decide may take; the client's deadline caps it further. When reading the customer
   // used more than 80% of it, the Decide answers from the fallback list. Default: 50ms.
   absl::Duration latency_budget = absl::Milliseconds(50);
+  // Threads that run Decide (server/work_pool.h). With them, a Decide whose customer read is
+  // still running at fallback_at of its latency budget is answered from the latency fallback at
+  // once (its event is still applied when the read returns). 0: Decide runs on gRPC's callback
+  // threads and a slow read delays the answer. Default: 16 (a blocked read holds a thread).
+  int decide_threads = 16;
+  // Testing only (docs/performance.md): this share of profile reads sleeps slow_read_delay first
+  // (storage/slow_read_store.h). Default: 0, off.
+  double slow_read_share = 0;
+  absl::Duration slow_read_delay = absl::Milliseconds(50);
   // How often the learning statistics (server/learning_stats.h) are written to the store; they are
   // also written at shutdown. A crash loses at most this much learning (never a profile change).
   // Default: 10s.

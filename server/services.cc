@@ -33,7 +33,26 @@ grpc::ServerUnaryReactor* DecisionServiceImpl::Decide(grpc::CallbackServerContex
   const absl::Time until = deadline == std::chrono::system_clock::time_point::max()
                                ? absl::InfiniteFuture()
                                : absl::FromChrono(deadline);
-  return Reply(context, flow_.Decide(*request, until), response);
+  if (pool_ == nullptr || timer_ == nullptr)
+    return Reply(context, flow_.Decide(*request, until), response);
+
+  // The handler returns at once (gRPC sends nothing before it has), the worker decides on the
+  // pool, and the timer answers from the latency fallback if the worker is late. The call object
+  // is shared: the worker may outlive the gRPC call, the gRPC call never outlives its answer.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::shared_ptr<DecideCall> call = flow_.StartCall(*request, until);
+  const DeadlineTimer::Id timer_id =
+      timer_->Schedule(flow_.FallbackTime(*call), [this, call, reactor, response] {
+        if (flow_.AnswerLate(*call, response)) reactor->Finish(grpc::Status::OK);
+      });
+  pool_->Submit([this, call, reactor, response, timer_id] {
+    absl::StatusOr<v1::DecideResponse> result = flow_.Decide(*call);
+    if (!call->ClaimForWorker()) return;  // the timer answered; the event is recorded
+    timer_->Cancel(timer_id);
+    if (result.ok()) *response = *std::move(result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* DecisionServiceImpl::RecordOutcome(grpc::CallbackServerContext* context,

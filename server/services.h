@@ -10,12 +10,14 @@
 #include "nbo/v1/decision.grpc.pb.h"
 #include "nbo/v1/profile.grpc.pb.h"
 #include "nbo/v1/strategy.grpc.pb.h"
+#include "server/deadline_timer.h"
 #include "server/decision_flow.h"
 #include "server/explain_flow.h"
 #include "server/ingest_flow.h"
 #include "server/outcome_flow.h"
 #include "server/profile_flow.h"
 #include "server/strategy_holder.h"
+#include "server/work_pool.h"
 
 namespace nbo::server {
 
@@ -25,9 +27,13 @@ class DecisionServiceImpl final
     : public v1::DecisionService::WithCallbackMethod_Decide<
           v1::DecisionService::WithCallbackMethod_RecordOutcome<v1::DecisionService::Service>> {
  public:
-  // All flows must outlive the service.
-  DecisionServiceImpl(DecisionFlow& flow, OutcomeFlow& outcomes, IngestFlow& ingest)
-      : flow_(flow), outcomes_(outcomes), ingest_(ingest) {}
+  // All flows must outlive the service. With a `pool` and a `timer`, each Decide runs on the
+  // pool and is answered from the latency fallback at DecisionFlow::FallbackTime if its worker
+  // has not got past reading the customer by then; without them (null), Decide runs on gRPC's
+  // callback thread and can only notice a slow read once it has returned.
+  DecisionServiceImpl(DecisionFlow& flow, OutcomeFlow& outcomes, IngestFlow& ingest,
+                      WorkPool* pool = nullptr, DeadlineTimer* timer = nullptr)
+      : flow_(flow), outcomes_(outcomes), ingest_(ingest), pool_(pool), timer_(timer) {}
 
   grpc::ServerUnaryReactor* Decide(grpc::CallbackServerContext* context,
                                    const v1::DecideRequest* request,
@@ -43,6 +49,8 @@ class DecisionServiceImpl final
   DecisionFlow& flow_;
   OutcomeFlow& outcomes_;
   IngestFlow& ingest_;
+  WorkPool* const pool_;
+  DeadlineTimer* const timer_;
 };
 
 class ProfileServiceImpl final : public v1::ProfileService::CallbackService {

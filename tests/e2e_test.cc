@@ -155,6 +155,32 @@ TEST(EndToEndTest, DecisionsUpdateTheProfileWhichSurvivesARestart) {
   EXPECT_EQ(server->Stop(), 0);
 }
 
+TEST(EndToEndTest, ASlowStoreGetsTheLatencyFallbackAndTheEventStillLands) {
+  TempDir dir;
+  // Every profile read takes 500 ms; the budget is 20 ms, so the timer answers at 16 ms.
+  auto server = MustStart(dir.path() + "/db", {"--latency_budget=20ms", "--debug_slow_read_share=1",
+                                               "--debug_slow_read_delay=500ms"});
+  ASSERT_NE(server, nullptr);
+  Client client(server->grpc_address());
+  v1::DecideResponse answer;
+  grpc::Status s = client.Decide("c-slow", PageView("slow-1"), &answer);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(answer.fallback());
+  EXPECT_EQ(answer.fallback_cause(), "latency_budget");
+  EXPECT_FALSE(answer.decision_id().empty());
+  for (const v1::RankedOffer& o : answer.offers()) {
+    EXPECT_EQ(o.kind(), v1::OFFER_KIND_SERVICE) << o.offer_id() << ": consent is unknown";
+  }
+  // The worker finishes after the answer: the page view reaches the profile all the same.
+  int64_t interactions = 0;
+  for (int attempt = 0; attempt < 20 && interactions == 0; ++attempt) {
+    v1::GetProfileResponse profile;
+    if (client.GetProfile("c-slow", &profile).ok()) interactions = profile.profile().interactions();
+  }
+  EXPECT_EQ(interactions, 1);
+  EXPECT_EQ(server->Stop(), 0);
+}
+
 TEST(EndToEndTest, BadRequestsGetSpecificCodes) {
   TempDir dir;
   auto server = MustStart(dir.path());
