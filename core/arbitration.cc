@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstddef>
+#include <optional>
 
 #include "core/apply_event.h"
 
@@ -30,6 +32,7 @@ struct DecisionScope {
   int marketing_allowance;  // contact caps: marketing offers this decision may still answer
   const ArbitrationOptions& options;
   std::mt19937_64& rng;
+  BudgetPeriod& period;  // the day and hour budget counters are keyed by, formatted once
 };
 
 bool Learns(const DecisionScope& scope) {
@@ -63,6 +66,29 @@ void SortByScore(const Strategy& strategy, const std::vector<Candidate>& candida
   });
 }
 
+// Adds 1 to `counts` for each of the first `n` of `kept` in policy order (`mandatory` flags the
+// mandatory candidates): the same offers as the head of SortByScore, found with a small insertion
+// list rather than a sort of every candidate (SelectionProbabilities does this once per Thompson
+// draw). `top` is scratch space.
+void CountTopN(const std::vector<char>& mandatory, const std::vector<double>& scores,
+               const std::vector<int>& kept, size_t n, std::vector<int>& top,
+               std::vector<double>& counts) {
+  const auto before = [&](int a, int b) {
+    if (mandatory[a] != mandatory[b]) return mandatory[a] != 0;
+    return scores[a] > scores[b];
+  };
+  top.clear();
+  for (int k : kept) {
+    // A later candidate passes an earlier one only when strictly ahead (stable).
+    size_t at = top.size();
+    while (at > 0 && before(k, top[at - 1])) --at;
+    if (at >= n) continue;
+    if (top.size() == n) top.pop_back();
+    top.insert(top.begin() + static_cast<std::ptrdiff_t>(at), k);
+  }
+  for (int k : top) counts[k] += 1;
+}
+
 // The probability that the policy shows each chosen offer: 1 when the policy is deterministic;
 // for the random control, n / k; for the learning arms, (1 - share) x [in the greedy top n] +
 // share x P(in the top n of a Thompson draw), the latter estimated with `samples` draws.
@@ -84,21 +110,21 @@ std::vector<double> SelectionProbabilities(const DecisionScope& scope,
   const double share = strategy.learning.exploration_share;
   if (!Learns(scope) || share <= 0) return out;
   std::vector<double> rest(candidates.size(), 0), scores(candidates.size(), 0);
+  std::vector<char> mandatory(candidates.size(), 0);
   for (int k : kept) {
     const Candidate& c = candidates[k];
+    mandatory[k] = Mandatory(strategy, c);
     rest[k] = c.parts.value() * c.parts.weight() * c.parts.context() * c.parts.pacing();
     scores[k] = posteriors[k].Mean() * rest[k];
   }
-  std::vector<int> order = kept;
-  SortByScore(strategy, candidates, scores, order);
   std::vector<double> greedy(candidates.size(), 0), hits(candidates.size(), 0);
-  for (size_t i = 0; i < std::min(n, order.size()); ++i) greedy[order[i]] = 1;
+  std::vector<int> top;
+  top.reserve(n + 1);
+  CountTopN(mandatory, scores, kept, n, top, greedy);
   const int samples = strategy.learning.selection_probability_samples;
   for (int s = 0; s < samples; ++s) {
     for (int k : kept) scores[k] = SampleBeta(posteriors[k], scope.rng) * rest[k];
-    order = kept;
-    SortByScore(strategy, candidates, scores, order);
-    for (size_t i = 0; i < std::min(n, order.size()); ++i) hits[order[i]] += 1;
+    CountTopN(mandatory, scores, kept, n, top, hits);
   }
   for (size_t i = 0; i < n; ++i) {
     const int k = chosen[i];
@@ -176,25 +202,27 @@ bool IsBudgetDrop(DropReason r) {
   return r == DropReason::kBudget || r == DropReason::kPacing || r == DropReason::kCapacity;
 }
 
-// Filters, scores and chooses `candidates` (offer, weight and source set), appending them to
-// `result.candidates` and the chosen to `result.chosen`. Returns the number chosen; sets
+// Filters, scores and chooses the candidates `result.candidates[first..]` (offer, weight and
+// source set), appending the chosen to `result.chosen`. Returns the number chosen; sets
 // `budget_drop` when a candidate that passed every other filter was stopped by a budget.
-int Rank(const DecisionScope& scope, std::vector<Candidate> candidates, int max_offers,
-         ArbitrationResult& result, bool& budget_drop) {
+int Rank(const DecisionScope& scope, size_t first, int max_offers, ArbitrationResult& result,
+         bool& budget_drop) {
   const Strategy& strategy = scope.strategy;
-  const size_t first = result.candidates.size();
   std::vector<int> kept;
+  kept.reserve(result.candidates.size() - first);
   std::vector<Posterior> posteriors(first);
-  for (Candidate& c : candidates) {
+  posteriors.reserve(result.candidates.size());
+  for (size_t i = first; i < result.candidates.size(); ++i) {
+    Candidate& c = result.candidates[i];
     const CompiledOffer& offer = strategy.offers[c.offer];
-    for (size_t i = first; i < result.candidates.size(); ++i) {
-      if (result.candidates[i].offer == c.offer) c.dropped = DropReason::kDuplicate;
+    for (size_t j = first; j < i; ++j) {
+      if (result.candidates[j].offer == c.offer) c.dropped = DropReason::kDuplicate;
     }
     if (c.dropped == DropReason::kNone) c.dropped = Filter(scope, offer);
     double pacing = 1;
     if (c.dropped == DropReason::kNone) {
       const BudgetCheck check = CheckBudgets(strategy, c.offer, scope.in.event.channel(),
-                                             scope.in.now, scope.budgets, &result.budgets);
+                                             scope.period, scope.budgets, &result.budgets);
       c.dropped = check.dropped;
       pacing = check.pacing;
       budget_drop |= IsBudgetDrop(c.dropped);
@@ -215,8 +243,7 @@ int Rank(const DecisionScope& scope, std::vector<Candidate> candidates, int max_
     ApplyContext(strategy, result, c);
     c.score = c.parts.propensity() * c.parts.value() * c.parts.weight() * c.parts.context() *
               c.parts.pacing();
-    if (c.dropped == DropReason::kNone) kept.push_back(static_cast<int>(result.candidates.size()));
-    result.candidates.push_back(std::move(c));
+    if (c.dropped == DropReason::kNone) kept.push_back(static_cast<int>(i));
   }
   std::vector<int> order = kept;
   if (scope.options.arm == Arm::kControl &&
@@ -243,7 +270,7 @@ int Rank(const DecisionScope& scope, std::vector<Candidate> candidates, int max_
     }
     // Charged best first, so a budget that runs out mid-decision passes to the next best.
     c.dropped =
-        ChargeDecision(strategy, c.offer, scope.in.event.channel(), scope.in.now, scope.budgets);
+        ChargeDecision(strategy, c.offer, scope.in.event.channel(), scope.period, scope.budgets);
     if (c.dropped != DropReason::kNone) {
       budget_drop = true;
       continue;
@@ -278,8 +305,10 @@ ArbitrationResult Arbitrate(const Strategy& strategy,
                             const DecisionInputs& in, const ArbitrationOptions& options) {
   ArbitrationResult result;
   LocalBudgetGate local;
-  std::mt19937_64 local_rng(0);
+  // Seeding a generator costs about as much as ranking a few candidates: only without one given.
+  std::optional<std::mt19937_64> local_rng;
   const v1::Channel channel = in.event.channel();
+  BudgetPeriod period(strategy, in.now);
   const DecisionScope scope{
       strategy,
       in,
@@ -287,45 +316,49 @@ ArbitrationResult Arbitrate(const Strategy& strategy,
       MarketingAllowed(in.profile, channel),
       MarketingAllowance(strategy.contact_policy, in.profile, channel, in.now),
       options,
-      options.rng != nullptr ? *options.rng : local_rng};
+      options.rng != nullptr ? *options.rng : local_rng.emplace(0),
+      period};
   FindActiveContext(strategy, in, result);
   bool budget_drop = false;
   if (!options.fallback_only) {
-    std::vector<Candidate> candidates;
-    candidates.reserve(treatments.size());
+    // Candidates are ranked where they end up, in one allocation (a Candidate is large; each
+    // reallocation copies them all).
+    size_t most = treatments.size();
+    for (int t : result.active_triggers) most += strategy.triggers[t].offers.size();
+    result.candidates.reserve(most);
     for (const auto& t : treatments) {
-      Candidate& c = candidates.emplace_back();
+      Candidate& c = result.candidates.emplace_back();
       c.offer = t.offer;
       c.weight = t.weight;
     }
     // Trigger offers join once; an offer already a candidate only gets the trigger's boost.
     for (int t : result.active_triggers) {
       for (int offer : strategy.triggers[t].offers) {
-        if (std::any_of(candidates.begin(), candidates.end(),
+        if (std::any_of(result.candidates.begin(), result.candidates.end(),
                         [&](const Candidate& c) { return c.offer == offer; })) {
           continue;
         }
-        Candidate& c = candidates.emplace_back();
+        Candidate& c = result.candidates.emplace_back();
         c.offer = offer;
         c.source = CandidateSource::kTrigger;
         c.trigger = t;
       }
     }
-    if (Rank(scope, std::move(candidates), options.max_offers, result, budget_drop) > 0) {
-      return result;
-    }
+    if (Rank(scope, 0, options.max_offers, result, budget_drop) > 0) return result;
   }
 
   // The fallback list is ranked on its own (duplicates only within it); the treatments' candidates
   // stay in front with their drop reasons, for explanations.
-  std::vector<Candidate> candidates;
-  for (int offer : strategy.FallbacksFor(channel, in.placement)) {
-    Candidate& c = candidates.emplace_back();
+  const size_t first = result.candidates.size();
+  const std::vector<int>& fallbacks = strategy.FallbacksFor(channel, in.placement);
+  result.candidates.reserve(first + fallbacks.size());
+  for (int offer : fallbacks) {
+    Candidate& c = result.candidates.emplace_back();
     c.offer = offer;
     c.source = CandidateSource::kFallback;
   }
   bool fallback_budget_drop = false;
-  Rank(scope, std::move(candidates), options.max_offers, result, fallback_budget_drop);
+  Rank(scope, first, options.max_offers, result, fallback_budget_drop);
   result.fallback = true;
   result.fallback_cause = options.fallback_only ? "latency_budget"
                           : budget_drop         ? "budget_exhausted"

@@ -24,16 +24,6 @@ bool Within(const google::protobuf::Timestamp& at, absl::Duration window, absl::
   return now - FromProto(at) < window;
 }
 
-// Share of the day's plan due at `now`: the cumulative hourly shape, linear within the hour.
-double PlanShare(const CompiledBudget& budget, absl::Time now, absl::TimeZone tz) {
-  const absl::TimeZone::CivilInfo local = tz.At(now);
-  const int hour = local.cs.hour();
-  const double into_hour = (local.cs.minute() * 60 + local.cs.second()) / 3600.0;
-  const double share = budget.plan_by_hour[hour] +
-                       (budget.plan_by_hour[hour + 1] - budget.plan_by_hour[hour]) * into_hour;
-  return std::clamp(share, 0.0, 1.0);
-}
-
 // What the limit allows by now: the paced plan (at least one charge), or the limit.
 // Hours the hourly shape gives no weight allow nothing more; otherwise at least one charge, so
 // the first request of the day can be served.
@@ -50,14 +40,14 @@ DropReason RefusalOf(const BudgetLimit& l, int64_t spent) {
   return DropReason::kPacing;
 }
 
-void AddBudgetLimits(const CompiledOffer& offer, absl::Time now, absl::TimeZone tz,
+void AddBudgetLimits(const CompiledOffer& offer, BudgetPeriod& period,
                      std::vector<BudgetLimit>& out) {
   const CompiledBudget& b = *offer.budget;
   const std::string& id = offer.def->id();
   const bool paced = b.paced;
-  const double share = paced ? PlanShare(b, now, tz) : 0;
+  const double share = paced ? period.PlanShare(b) : 0;
   if (b.daily_count > 0 || b.daily_amount > 0) {
-    const std::string day = absl::FormatTime("%Y-%m-%d", now, tz);
+    const std::string& day = period.day();
     if (b.daily_count > 0) {
       out.push_back({absl::StrCat("budget/", id, "/day/", day, "/count"), 1, b.daily_count, paced,
                      share, false, false});
@@ -75,6 +65,31 @@ void AddBudgetLimits(const CompiledOffer& offer, absl::Time now, absl::TimeZone 
     out.push_back({absl::StrCat("budget/", id, "/total/amount"), offer.cost_cents, b.total_amount,
                    false, 0, true, false});
   }
+}
+
+void AddDecisionLimits(const Strategy& strategy, int offer, v1::Channel channel,
+                       BudgetPeriod& period, std::vector<BudgetLimit>& out) {
+  const CompiledOffer& o = strategy.offers[offer];
+  if (o.budget && o.budget->charge_on == ChargeOn::kDecision) AddBudgetLimits(o, period, out);
+  for (int c : o.capacities) {
+    const CompiledCapacity& cap = strategy.capacities[c];
+    if (cap.channel != channel) continue;
+    const std::string& id = cap.def->id();
+    if (cap.per_hour > 0) {
+      out.push_back({absl::StrCat("capacity/", id, "/hour/", period.hour()), 1, cap.per_hour, false,
+                     0, false, true});
+    }
+    if (cap.per_day > 0) {
+      out.push_back({absl::StrCat("capacity/", id, "/day/", period.day()), 1, cap.per_day, false, 0,
+                     false, true});
+    }
+  }
+}
+
+void AddAcceptanceLimits(const Strategy& strategy, int offer, BudgetPeriod& period,
+                         std::vector<BudgetLimit>& out) {
+  const CompiledOffer& o = strategy.offers[offer];
+  if (o.budget && o.budget->charge_on == ChargeOn::kAcceptance) AddBudgetLimits(o, period, out);
 }
 
 }  // namespace
@@ -202,49 +217,65 @@ void LogContacts(const Strategy& strategy, const std::vector<int>& offers, v1::C
   }
 }
 
+const absl::CivilSecond& BudgetPeriod::Local() {
+  if (!local_) local_ = absl::ToCivilSecond(now_, time_zone_);
+  return *local_;
+}
+
+const std::string& BudgetPeriod::day() {
+  if (day_.empty()) day_ = absl::FormatTime("%Y-%m-%d", now_, time_zone_);
+  return day_;
+}
+
+const std::string& BudgetPeriod::hour() {
+  if (hour_.empty()) hour_ = absl::FormatTime("%Y-%m-%dT%H", now_, time_zone_);
+  return hour_;
+}
+
+double BudgetPeriod::PlanShare(const CompiledBudget& budget) {
+  const absl::CivilSecond& local = Local();
+  const int hour = local.hour();
+  const double into_hour = (local.minute() * 60 + local.second()) / 3600.0;
+  const double share = budget.plan_by_hour[hour] +
+                       (budget.plan_by_hour[hour + 1] - budget.plan_by_hour[hour]) * into_hour;
+  return std::clamp(share, 0.0, 1.0);
+}
+
 std::vector<BudgetLimit> DecisionLimits(const Strategy& strategy, int offer, v1::Channel channel,
                                         absl::Time now) {
+  BudgetPeriod period(strategy, now);
+  return DecisionLimits(strategy, offer, channel, period);
+}
+
+std::vector<BudgetLimit> DecisionLimits(const Strategy& strategy, int offer, v1::Channel channel,
+                                        BudgetPeriod& period) {
   std::vector<BudgetLimit> out;
-  const CompiledOffer& o = strategy.offers[offer];
-  if (o.budget && o.budget->charge_on == ChargeOn::kDecision) {
-    AddBudgetLimits(o, now, strategy.time_zone, out);
-  }
-  for (int c : o.capacities) {
-    const CompiledCapacity& cap = strategy.capacities[c];
-    if (cap.channel != channel) continue;
-    const std::string& id = cap.def->id();
-    if (cap.per_hour > 0) {
-      out.push_back({absl::StrCat("capacity/", id, "/hour/",
-                                  absl::FormatTime("%Y-%m-%dT%H", now, strategy.time_zone)),
-                     1, cap.per_hour, false, 0, false, true});
-    }
-    if (cap.per_day > 0) {
-      out.push_back({absl::StrCat("capacity/", id, "/day/",
-                                  absl::FormatTime("%Y-%m-%d", now, strategy.time_zone)),
-                     1, cap.per_day, false, 0, false, true});
-    }
-  }
+  AddDecisionLimits(strategy, offer, channel, period, out);
   return out;
 }
 
 std::vector<BudgetLimit> AcceptanceLimits(const Strategy& strategy, int offer, absl::Time now) {
+  BudgetPeriod period(strategy, now);
   std::vector<BudgetLimit> out;
-  const CompiledOffer& o = strategy.offers[offer];
-  if (o.budget && o.budget->charge_on == ChargeOn::kAcceptance) {
-    AddBudgetLimits(o, now, strategy.time_zone, out);
-  }
+  AddAcceptanceLimits(strategy, offer, period, out);
   return out;
 }
 
 BudgetCheck CheckBudgets(const Strategy& strategy, int offer, v1::Channel channel, absl::Time now,
                          BudgetGate& gate, std::vector<v1::BudgetState>* states) {
+  BudgetPeriod period(strategy, now);
+  return CheckBudgets(strategy, offer, channel, period, gate, states);
+}
+
+BudgetCheck CheckBudgets(const Strategy& strategy, int offer, v1::Channel channel,
+                         BudgetPeriod& period, BudgetGate& gate,
+                         std::vector<v1::BudgetState>* states) {
   BudgetCheck check;
   const CompiledOffer& o = strategy.offers[offer];
   if (!o.budget && o.capacities.empty()) return check;
-  std::vector<BudgetLimit> limits = DecisionLimits(strategy, offer, channel, now);
-  std::vector<BudgetLimit> accept = AcceptanceLimits(strategy, offer, now);
-  limits.insert(limits.end(), std::make_move_iterator(accept.begin()),
-                std::make_move_iterator(accept.end()));
+  std::vector<BudgetLimit> limits;
+  AddDecisionLimits(strategy, offer, channel, period, limits);
+  AddAcceptanceLimits(strategy, offer, period, limits);
   bool paced = false;
   for (const BudgetLimit& l : limits) {
     const int64_t spent = gate.Spent(l.key);
@@ -279,11 +310,17 @@ BudgetCheck CheckBudgets(const Strategy& strategy, int offer, v1::Channel channe
 
 DropReason ChargeDecision(const Strategy& strategy, int offer, v1::Channel channel, absl::Time now,
                           BudgetGate& gate) {
+  BudgetPeriod period(strategy, now);
+  return ChargeDecision(strategy, offer, channel, period, gate);
+}
+
+DropReason ChargeDecision(const Strategy& strategy, int offer, v1::Channel channel,
+                          BudgetPeriod& period, BudgetGate& gate) {
   const CompiledOffer& o = strategy.offers[offer];
   if ((!o.budget || o.budget->charge_on != ChargeOn::kDecision) && o.capacities.empty()) {
     return DropReason::kNone;
   }
-  const std::vector<BudgetLimit> limits = DecisionLimits(strategy, offer, channel, now);
+  const std::vector<BudgetLimit> limits = DecisionLimits(strategy, offer, channel, period);
   for (size_t i = 0; i < limits.size(); ++i) {
     const BudgetLimit& l = limits[i];
     if (gate.TryCharge(l.key, l.amount, Allowance(l))) continue;

@@ -6,10 +6,12 @@
 
 #include <climits>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "core/budget.h"
 #include "core/strategy.h"
@@ -74,10 +76,41 @@ struct BudgetLimit {
   bool capacity = false;  // a channel capacity rather than an offer budget
 };
 
+// The periods of one decision's budget and capacity counters: the day and hour of `now` in the
+// strategy's time zone. Every budgeted candidate of a decision is checked, and the chosen charged,
+// on counters of the same day and hour, so they are formatted once, when first needed, rather
+// than per candidate and limit. Not thread-safe: one per decision.
+class BudgetPeriod {
+ public:
+  // `strategy` must outlive the period.
+  BudgetPeriod(const Strategy& strategy, absl::Time now)
+      : now_(now), time_zone_(strategy.time_zone) {}
+
+  absl::Time now() const { return now_; }
+  // "2026-11-23": the day of `now`.
+  const std::string& day();
+  // "2026-11-23T14": the hour of `now`.
+  const std::string& hour();
+  // Share of `budget`'s daily plan due at `now`: the cumulative hourly shape, linear within the
+  // hour, in [0, 1].
+  double PlanShare(const CompiledBudget& budget);
+
+ private:
+  const absl::CivilSecond& Local();
+
+  const absl::Time now_;
+  const absl::TimeZone time_zone_;
+  std::optional<absl::CivilSecond> local_;
+  std::string day_;   // "" until asked for
+  std::string hour_;  // "" until asked for
+};
+
 // The counters charged when the offer is answered by a decision on `channel` at `now`: its
 // decision-charged budget limits and the capacities of the channel that cover it.
 std::vector<BudgetLimit> DecisionLimits(const Strategy& strategy, int offer, v1::Channel channel,
                                         absl::Time now);
+std::vector<BudgetLimit> DecisionLimits(const Strategy& strategy, int offer, v1::Channel channel,
+                                        BudgetPeriod& period);
 // The counters charged when the offer is accepted at `now` (acceptance-charged budgets).
 std::vector<BudgetLimit> AcceptanceLimits(const Strategy& strategy, int offer, absl::Time now);
 
@@ -93,11 +126,18 @@ inline constexpr double kMaxPacing = 2;
 // state of each limit to `states` when given.
 BudgetCheck CheckBudgets(const Strategy& strategy, int offer, v1::Channel channel, absl::Time now,
                          BudgetGate& gate, std::vector<v1::BudgetState>* states);
+// Same, at period.now() (a decision checking many offers).
+BudgetCheck CheckBudgets(const Strategy& strategy, int offer, v1::Channel channel,
+                         BudgetPeriod& period, BudgetGate& gate,
+                         std::vector<v1::BudgetState>* states);
 
 // Charges every decision limit of the offer, or none: DropReason of the first refusing limit
 // (budget, pacing or capacity), or kNone when all were charged.
 DropReason ChargeDecision(const Strategy& strategy, int offer, v1::Channel channel, absl::Time now,
                           BudgetGate& gate);
+// Same, at period.now().
+DropReason ChargeDecision(const Strategy& strategy, int offer, v1::Channel channel,
+                          BudgetPeriod& period, BudgetGate& gate);
 
 }  // namespace nbo::core
 
