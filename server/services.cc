@@ -58,7 +58,16 @@ grpc::ServerUnaryReactor* DecisionServiceImpl::Decide(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* DecisionServiceImpl::RecordOutcome(grpc::CallbackServerContext* context,
                                                              const v1::OutcomeRequest* request,
                                                              v1::OutcomeResponse* response) {
-  return Reply(context, outcomes_.Record(*request), response);
+  if (pool_ == nullptr) return Reply(context, outcomes_.Record(*request), response);
+  // Outcomes read the profile too: on gRPC's threads a slow read would hold back every call
+  // behind it, Decide's timers included. No timer here, so the call outlives the task.
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  pool_->Submit([this, request, response, reactor] {
+    absl::StatusOr<v1::OutcomeResponse> result = outcomes_.Record(*request);
+    if (result.ok()) *response = *std::move(result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
 }
 
 grpc::Status DecisionServiceImpl::IngestEvents(grpc::ServerContext* context,

@@ -30,7 +30,8 @@ class DecisionServiceImpl final
   // All flows must outlive the service. With a `pool` and a `timer`, each Decide runs on the
   // pool and is answered from the latency fallback at DecisionFlow::FallbackTime if its worker
   // has not got past reading the customer by then; without them (null), Decide runs on gRPC's
-  // callback thread and can only notice a slow read once it has returned.
+  // callback thread and can only notice a slow read once it has returned. RecordOutcome runs on
+  // the pool too when there is one, so its profile reads never block gRPC's threads.
   DecisionServiceImpl(DecisionFlow& flow, OutcomeFlow& outcomes, IngestFlow& ingest,
                       WorkPool* pool = nullptr, DeadlineTimer* timer = nullptr)
       : flow_(flow), outcomes_(outcomes), ingest_(ingest), pool_(pool), timer_(timer) {}
