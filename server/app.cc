@@ -88,6 +88,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
   if (options.decide_threads > 0) {
     app->decide_pool_ = std::make_unique<WorkPool>(options.decide_threads);
     app->decide_timer_ = std::make_unique<DeadlineTimer>();
+    WorkPool* pool = app->decide_pool_.get();
+    app->registry_->AddCallbackGauge("nbo_decide_pool_queued",
+                                     "Decide and RecordOutcome calls waiting for a "
+                                     "--decide_threads thread. Above zero for long: "
+                                     "the threads are all blocked (slow store) or busy.",
+                                     {}, [pool] { return static_cast<double>(pool->queued()); });
   }
   app->decision_service_ =
       std::make_unique<DecisionServiceImpl>(*app->flow_, *app->outcome_flow_, *app->ingest_flow_,
