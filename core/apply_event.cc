@@ -63,17 +63,7 @@ void CountChannel(v1::Profile& profile, v1::Channel channel, absl::Time at) {
 }
 
 void AddHolding(v1::Profile& profile, const v1::PurchaseItem& item, absl::Time at) {
-  for (auto& h : *profile.mutable_holdings()) {
-    if (h.product() == item.product()) {
-      if (FromProto(h.since()) > at) ToProto(at, h.mutable_since());
-      if (h.category().empty()) h.set_category(item.category());
-      return;
-    }
-  }
-  auto* h = profile.add_holdings();
-  h->set_product(item.product());
-  h->set_category(item.category());
-  ToProto(at, h->mutable_since());
+  core::AddHolding(profile, item.product(), item.category(), at);
 }
 
 void RemoveHolding(v1::Profile& profile, absl::string_view product) {
@@ -540,6 +530,21 @@ void RecordContact(v1::Profile& profile, absl::string_view offer_id, v1::Outcome
     default:
       break;
   }
+}
+
+void AddHolding(v1::Profile& profile, absl::string_view product, absl::string_view category,
+                absl::Time at) {
+  for (auto& h : *profile.mutable_holdings()) {
+    if (h.product() == product) {
+      if (FromProto(h.since()) > at) ToProto(at, h.mutable_since());
+      if (h.category().empty()) h.set_category(std::string(category));
+      return;
+    }
+  }
+  auto* h = profile.add_holdings();
+  h->set_product(std::string(product));
+  h->set_category(std::string(category));
+  ToProto(at, h->mutable_since());
 }
 
 }  // namespace nbo::core

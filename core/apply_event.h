@@ -85,6 +85,11 @@ void ApplyConsent(v1::Profile& profile, v1::Channel channel, bool opted_in, absl
 // (CHANNEL_UNSPECIFIED); true otherwise (no entry means opted in).
 bool MarketingAllowed(const v1::Profile& profile, v1::Channel channel);
 
+// Adds `product` to the holdings, held since `at`; an existing holding keeps the earlier date and
+// gains the category if it had none.
+void AddHolding(v1::Profile& profile, absl::string_view product, absl::string_view category,
+                absl::Time at);
+
 // Counts one `outcome` of `offer_id` at `at` in the profile's contact history (the last_* time
 // moves forward only). IGNORED extends ignored_streak (unless older than the last accept or
 // decline), ACCEPTED and DECLINED end it. OUTCOME_UNSPECIFIED changes nothing.

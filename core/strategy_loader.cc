@@ -112,6 +112,13 @@ void CompileOffers(const v1::Strategy& doc, Strategy& s, Problems& problems) {
                      "an upsell needs the base product(s) the customer must hold");
     }
     if (o.product().size() > 128) problems.Error(path + ".product", "longer than 128 characters");
+    if (o.product().empty() && (!o.product_category().empty() || o.has_hold_on_accept())) {
+      problems.Error(path + (o.has_hold_on_accept() ? ".hold_on_accept" : ".product_category"),
+                     "only for an offer with a product");
+    }
+    if (o.product_category().size() > 128) {
+      problems.Error(path + ".product_category", "longer than 128 characters");
+    }
     for (int j = 0; j < o.channels_size(); ++j) {
       if (auto ch = ParseChannel(o.channels(j))) {
         c.channel_mask |= 1u << *ch;

@@ -78,6 +78,19 @@ TEST(StrategyLoaderTest, UpsellNeedsBaseProduct) {
               HasSubstr("offers[0].requires_any: an upsell needs the base product"));
 }
 
+TEST(StrategyLoaderTest, HoldOnAcceptAndCategoryNeedAProduct) {
+  EXPECT_THAT(Errors(Edit(R"("kind": "service", "margin": 0)",
+                          R"("kind": "service", "margin": 0, "hold_on_accept": true)")),
+              HasSubstr("offers[4].hold_on_accept: only for an offer with a product"));
+  EXPECT_THAT(Errors(Edit(R"("kind": "service", "margin": 0)",
+                          R"("kind": "service", "margin": 0, "product_category": "tv")")),
+              HasSubstr("offers[4].product_category: only for an offer with a product"));
+  StrategyLoadResult ok = LoadStrategy(
+      Edit(R"("product": "tv_basic",)",
+           R"("product": "tv_basic", "product_category": "tv", "hold_on_accept": false,)"));
+  EXPECT_TRUE(ok.ok()) << FormatProblems(ok.problems, false);
+}
+
 TEST(StrategyLoaderTest, PriorOutOfRange) {
   EXPECT_THAT(Errors(Edit(R"("prior": {"rate": 0.2})", R"("prior": {"rate": 1.5})")),
               HasSubstr("offers[2].prior.rate: must be in (0, 1), got 1.5"));

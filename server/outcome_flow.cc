@@ -208,6 +208,7 @@ absl::StatusOr<v1::OutcomeResponse> OutcomeFlow::RecordValid(const v1::OutcomeRe
 
   v1::Profile& profile = (*customer)->profile();
   core::RecordContact(profile, request.offer_id(), request.outcome(), at);
+  if (request.outcome() == v1::OUTCOME_ACCEPTED) HoldAccepted(request.offer_id(), at, profile);
 
   v1::DedupeRecord dedupe;
   dedupe.set_customer_id(customer_id);
@@ -242,6 +243,20 @@ absl::StatusOr<v1::OutcomeResponse> OutcomeFlow::RecordValid(const v1::OutcomeRe
   v1::OutcomeResponse response;
   response.set_customer_id(customer_id);
   return response;
+}
+
+void OutcomeFlow::HoldAccepted(absl::string_view offer_id, absl::Time at,
+                               v1::Profile& profile) const {
+  // The serving strategy decides, like for the acceptance's budget charges: an offer it no longer
+  // has adds nothing.
+  const auto strategy = strategies_.Current();
+  if (strategy == nullptr) return;
+  const core::Strategy& s = *strategy->strategy;
+  const auto it = s.offer_index.find(offer_id);
+  if (it == s.offer_index.end()) return;
+  const v1::Offer& offer = *s.offers[it->second].def;
+  if (offer.product().empty() || (offer.has_hold_on_accept() && !offer.hold_on_accept())) return;
+  core::AddHolding(profile, offer.product(), offer.product_category(), at);
 }
 
 absl::Status OutcomeFlow::AddOutcomeEffects(const v1::OutcomeRequest& request, absl::Time at,

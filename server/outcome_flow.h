@@ -97,6 +97,10 @@ class OutcomeFlow {
   absl::StatusOr<v1::OutcomeResponse> RecordValid(const v1::OutcomeRequest& request, absl::Time now,
                                                   v1::Channel* channel, absl::string_view* result);
 
+  // ACCEPTED: the offer's product (in the serving strategy) joins the holdings, unless the offer
+  // says hold_on_accept false.
+  void HoldAccepted(absl::string_view offer_id, absl::Time at, v1::Profile& profile) const;
+
   // The effects of an outcome beyond the contact history, added to the same WriteSet so they
   // commit atomically with the profile and the dedupe record (and exactly once, since a
   // duplicate never reaches this): an ACCEPTED outcome charges the offer's "acceptance" budgets

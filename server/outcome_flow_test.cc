@@ -108,6 +108,36 @@ struct InvalidCase {
   std::string message;  // a substring of the error
 };
 
+TEST_F(OutcomeFlowTest, AnAcceptedProductOfferIsHeldAtOnce) {
+  const v1::DecideResponse d = MustDecide("c-1", "e1");
+  ASSERT_EQ(d.offers(0).offer_id(), "bb");
+  ASSERT_TRUE(outcomes_.Record(Outcome(d, v1::OUTCOME_ACCEPTED)).ok());
+  auto profile = store_.GetProfile("c-1");
+  ASSERT_TRUE(profile.ok());
+  ASSERT_EQ(profile->holdings_size(), 1);
+  EXPECT_EQ(profile->holdings(0).product(), "broadband_basic");
+  EXPECT_EQ(core::FromProto(profile->holdings(0).since()), clock_.Now());
+  // The next decision sees it: the customer is in the broadband segment and bb is not offered.
+  const v1::DecideResponse next = MustDecide("c-1", "e2");
+  EXPECT_EQ(next.segment_id(), "broadband");
+  for (const auto& o : next.offers()) EXPECT_NE(o.offer_id(), "bb");
+}
+
+TEST_F(OutcomeFlowTest, HoldOnAcceptFalseLeavesTheHoldingsAndOtherOutcomesNeverHold) {
+  std::string json(core::testing::kSmallStrategy);
+  const std::string bb = R"("product": "broadband_basic",)";
+  json.replace(json.find(bb), bb.size(), bb + R"( "hold_on_accept": false,)");
+  ASSERT_TRUE(strategies_.LoadInline(json, clock_.Now()).ok());
+  const v1::DecideResponse d = MustDecide("c-1", "e1");
+  ASSERT_EQ(d.offers(0).offer_id(), "bb");
+  ASSERT_TRUE(outcomes_.Record(Outcome(d, v1::OUTCOME_ACCEPTED)).ok());
+  EXPECT_EQ(store_.GetProfile("c-1")->holdings_size(), 0);
+
+  const v1::DecideResponse other = MustDecide("c-2", "e2");
+  ASSERT_TRUE(outcomes_.Record(Outcome(other, v1::OUTCOME_PRESENTED, 1)).ok());
+  EXPECT_EQ(store_.GetProfile("c-2")->holdings_size(), 0);
+}
+
 TEST_F(OutcomeFlowTest, InvalidRequestsNameTheFieldAndWriteNothing) {
   const v1::DecideResponse decision = MustDecide("c-1", "e1");
   const std::vector<InvalidCase> cases = {
