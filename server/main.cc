@@ -9,6 +9,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
@@ -181,6 +183,13 @@ absl::Status SetUpLogging() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --help lists this file's flags (abseil would look for a file named after the program).
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "nbo-server: real-time next-best-offer decisions over gRPC.\n"
       "Usage: nbo-server [--listen=127.0.0.1:50051] [--data_dir=./var/nbo] "
