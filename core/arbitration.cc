@@ -101,6 +101,9 @@ std::vector<double> SelectionProbabilities(const DecisionScope& scope,
   const Strategy& strategy = scope.strategy;
   const size_t n = chosen.size();
   if (n == 0 || kept.empty()) return out;
+  // Every candidate left was shown: any policy would have shown it, so each probability is 1 and
+  // the Monte Carlo rounds (most of a learning decision's time) are not needed.
+  if (n >= kept.size()) return out;
   if (scope.options.arm == Arm::kControl) {
     if (strategy.learning.control_policy == ControlPolicy::kRandom) {
       for (double& p : out) p = std::min(1.0, static_cast<double>(n) / kept.size());

@@ -139,6 +139,17 @@ TEST(LearningArbitrationTest, EvidenceMovesTheRankingAndExplorationIsLogged) {
   }
   EXPECT_GT(a_wins, 20);
   EXPECT_LT(a_wins, 1000);
+
+  // Room for both: each is shown whatever the draws, so with probability exactly 1, and no
+  // Monte Carlo draw is spent on it (the generator is left where it was).
+  options.arm = Arm::kModel;
+  options.max_offers = 2;
+  const std::mt19937_64 before = rng;
+  r = Arbitrate(*strategy, strategy->segments[0].treatments, in, options);
+  ASSERT_EQ(r.selection_probabilities.size(), 2u);
+  EXPECT_DOUBLE_EQ(r.selection_probabilities[0], 1);
+  EXPECT_DOUBLE_EQ(r.selection_probabilities[1], 1);
+  EXPECT_TRUE(rng == before);
 }
 
 TEST(LearningArbitrationTest, DecisionsRecordTheirArm) {
