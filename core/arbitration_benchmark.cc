@@ -13,11 +13,7 @@ namespace {
 
 using benchmarking::kNow;
 
-const Strategy& Large() {
-  static const std::shared_ptr<const Strategy> strategy =
-      LoadStrategy(benchmarking::LargeStrategyJson()).strategy;
-  return *strategy;
-}
+const Strategy& Large() { return benchmarking::LargeStrategy(); }
 
 // The sample customer's segment (s44) and the inputs of its decision.
 struct Inputs {

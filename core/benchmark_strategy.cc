@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/apply_event.h"
+#include "core/strategy_loader.h"
 #include "core/time_util.h"
 
 namespace nbo::core::benchmarking {
@@ -122,6 +123,12 @@ std::vector<Product> LargeCatalogue() {
     out.push_back({absl::StrCat("p", i), absl::StrCat("c", i % 10), 5.0 + i % 60});
   }
   return out;
+}
+
+const Strategy& LargeStrategy() {
+  static const std::shared_ptr<const Strategy> strategy =
+      LoadStrategy(LargeStrategyJson()).strategy;
+  return *strategy;
 }
 
 std::vector<Product> ExampleCatalogue() {

@@ -13,6 +13,7 @@
 
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
+#include "core/strategy.h"
 #include "nbo/v1/decision.pb.h"
 #include "nbo/v1/profile.pb.h"
 
@@ -26,6 +27,8 @@ inline const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 // value, holdings and web interactions, 20 treatments each, every fifth with a micro-segment on
 // the "tier" dimension. Contact caps of 10 a day and 40 a week; a call-centre capacity.
 std::string LargeStrategyJson();
+// LargeStrategyJson compiled once (the first call loads it).
+const Strategy& LargeStrategy();
 
 // One product of a catalogue the generated events buy and look at.
 struct Product {

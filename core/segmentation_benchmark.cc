@@ -11,11 +11,7 @@ namespace {
 
 using benchmarking::kNow;
 
-const Strategy& Large() {
-  static const std::shared_ptr<const Strategy> strategy =
-      LoadStrategy(benchmarking::LargeStrategyJson()).strategy;
-  return *strategy;
-}
+const Strategy& Large() { return benchmarking::LargeStrategy(); }
 
 struct Inputs {
   v1::Profile profile = benchmarking::SampleProfile("c-42", kNow);

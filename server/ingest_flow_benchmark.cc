@@ -20,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
+#include "core/benchmark_strategy.h"
 #include "core/clock.h"
 #include "core/time_util.h"
 #include "nbo/v1/decision.pb.h"
@@ -65,30 +66,12 @@ class ZipfCustomers {
   std::vector<std::string> ids_;
 };
 
-struct Product {
-  const char* id;
-  const char* category;
-  double price;
-};
-constexpr Product kProducts[] = {
-    {"mobile_basic", "mobile", 15},
-    {"mobile_unlimited", "mobile", 35},
-    {"family_plan", "mobile", 60},
-    {"broadband_basic", "broadband", 30},
-    {"broadband_fibre", "broadband", 45},
-    {"fibre_premium", "broadband", 65},
-    {"tv_basic", "tv", 20},
-    {"tv_sports", "tv", 30},
-    {"tv_movies", "tv", 25},
-    {"streaming_bundle", "tv", 12},
-    {"home_phone", "fixed", 10},
-    {"smart_home_kit", "devices", 149},
-    {"wifi_extender", "devices", 59},
-    {"device_insurance", "insurance", 8},
-    {"roaming_pack", "addons", 10},
-    {"data_addon", "addons", 5},
-};
-constexpr int kNumProducts = sizeof(kProducts) / sizeof(kProducts[0]);
+// The example telco's products (core/benchmark_strategy.h), shared with the decision benchmarks.
+const std::vector<core::benchmarking::Product>& Products() {
+  static const auto* const products =
+      new std::vector<core::benchmarking::Product>(core::benchmarking::ExampleCatalogue());
+  return *products;
+}
 constexpr const char* kPages[] = {"home",          "product",      "/broadband/fibre",
                                   "/mobile/plans", "/tv/packages", "/support/billing",
                                   "/account",      "/offers"};
@@ -109,7 +92,8 @@ class EventGenerator {
     ev.set_event_id(std::move(event_id));
     const absl::Time at = now_ - absl::Seconds(Uniform(0, 30 * 86400));
     core::ToProto(at, ev.mutable_occurred_at());
-    const Product& p = kProducts[Uniform(0, kNumProducts - 1)];
+    const core::benchmarking::Product& p =
+        Products()[Uniform(0, static_cast<int>(Products().size()) - 1)];
     const int kind = Uniform(0, 99);
     if (kind < 70) {
       ev.set_source("webshop");
@@ -141,7 +125,8 @@ class EventGenerator {
       purchase->set_order_id(absl::StrCat("o-", ev.event_id()));
       const int items = Uniform(1, 3);
       for (int i = 0; i < items; ++i) {
-        const Product& q = i == 0 ? p : kProducts[Uniform(0, kNumProducts - 1)];
+        const core::benchmarking::Product& q =
+            i == 0 ? p : Products()[Uniform(0, static_cast<int>(Products().size()) - 1)];
         auto* item = purchase->add_items();
         item->set_product(q.id);
         item->set_category(q.category);
