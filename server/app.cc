@@ -90,15 +90,16 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const ServerOptions& options,
     app->decide_timer_ = std::make_unique<DeadlineTimer>();
     WorkPool* pool = app->decide_pool_.get();
     app->registry_->AddCallbackGauge("nbo_decide_pool_queued",
-                                     "Decide and RecordOutcome calls waiting for a "
-                                     "--decide_threads thread. Above zero for long: "
+                                     "Decide, RecordOutcome and ProfileService calls waiting "
+                                     "for a --decide_threads thread. Above zero for long: "
                                      "the threads are all blocked (slow store) or busy.",
                                      {}, [pool] { return static_cast<double>(pool->queued()); });
   }
   app->decision_service_ =
       std::make_unique<DecisionServiceImpl>(*app->flow_, *app->outcome_flow_, *app->ingest_flow_,
                                             app->decide_pool_.get(), app->decide_timer_.get());
-  app->profile_service_ = std::make_unique<ProfileServiceImpl>(*app->profile_flow_);
+  app->profile_service_ =
+      std::make_unique<ProfileServiceImpl>(*app->profile_flow_, app->decide_pool_.get());
   ServerMetrics* metrics = app->metrics_.get();
   app->strategy_service_ = std::make_unique<StrategyServiceImpl>(
       *app->strategies_, clock, options.max_strategy_bytes, *app->store_, options.profile,

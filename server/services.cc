@@ -23,6 +23,23 @@ grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context,
   return Finish(context, result.status());
 }
 
+// Runs `call` (returning absl::StatusOr<Response>) on `pool` and finishes with its result, so that
+// a slow store read blocks a pool thread rather than one of gRPC's few callback threads (which
+// would hold back every call behind it, Decide's latency timers included). Without a pool, runs
+// it here. The gRPC call outlives the task (nothing else finishes it), so `response` stays valid.
+template <typename Response, typename Call>
+grpc::ServerUnaryReactor* ReplyOnPool(WorkPool* pool, grpc::CallbackServerContext* context,
+                                      Response* response, Call call) {
+  if (pool == nullptr) return Reply(context, call(), response);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  pool->Submit([reactor, response, call = std::move(call)] {
+    absl::StatusOr<Response> result = call();
+    if (result.ok()) *response = *std::move(result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* DecisionServiceImpl::Decide(grpc::CallbackServerContext* context,
@@ -58,16 +75,8 @@ grpc::ServerUnaryReactor* DecisionServiceImpl::Decide(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* DecisionServiceImpl::RecordOutcome(grpc::CallbackServerContext* context,
                                                              const v1::OutcomeRequest* request,
                                                              v1::OutcomeResponse* response) {
-  if (pool_ == nullptr) return Reply(context, outcomes_.Record(*request), response);
-  // Outcomes read the profile too: on gRPC's threads a slow read would hold back every call
-  // behind it, Decide's timers included. No timer here, so the call outlives the task.
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool_->Submit([this, request, response, reactor] {
-    absl::StatusOr<v1::OutcomeResponse> result = outcomes_.Record(*request);
-    if (result.ok()) *response = *std::move(result);
-    reactor->Finish(ToGrpcStatus(result.status()));
-  });
-  return reactor;
+  return ReplyOnPool(pool_, context, response,
+                     [this, request] { return outcomes_.Record(*request); });
 }
 
 grpc::Status DecisionServiceImpl::IngestEvents(grpc::ServerContext* context,
@@ -85,25 +94,29 @@ grpc::Status DecisionServiceImpl::IngestEvents(grpc::ServerContext* context,
 grpc::ServerUnaryReactor* ProfileServiceImpl::GetProfile(grpc::CallbackServerContext* context,
                                                          const v1::GetProfileRequest* request,
                                                          v1::GetProfileResponse* response) {
-  return Reply(context, flow_.GetProfile(*request), response);
+  return ReplyOnPool(pool_, context, response,
+                     [this, request] { return flow_.GetProfile(*request); });
 }
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::LinkIdentity(grpc::CallbackServerContext* context,
                                                            const v1::LinkIdentityRequest* request,
                                                            v1::LinkIdentityResponse* response) {
-  return Reply(context, flow_.LinkIdentity(*request), response);
+  return ReplyOnPool(pool_, context, response,
+                     [this, request] { return flow_.LinkIdentity(*request); });
 }
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::UpdateConsent(grpc::CallbackServerContext* context,
                                                             const v1::UpdateConsentRequest* request,
                                                             v1::UpdateConsentResponse* response) {
-  return Reply(context, flow_.UpdateConsent(*request), response);
+  return ReplyOnPool(pool_, context, response,
+                     [this, request] { return flow_.UpdateConsent(*request); });
 }
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::ForgetCustomer(
     grpc::CallbackServerContext* context, const v1::ForgetCustomerRequest* request,
     v1::ForgetCustomerResponse* response) {
-  return Reply(context, flow_.ForgetCustomer(*request), response);
+  return ReplyOnPool(pool_, context, response,
+                     [this, request] { return flow_.ForgetCustomer(*request); });
 }
 
 grpc::ServerUnaryReactor* StrategyServiceImpl::GetStrategy(grpc::CallbackServerContext* context,

@@ -56,7 +56,10 @@ class DecisionServiceImpl final
 
 class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
  public:
-  explicit ProfileServiceImpl(ProfileFlow& flow) : flow_(flow) {}
+  // With a `pool` (the decide pool), every call runs on it: they all read the store, and a slow
+  // read must not block gRPC's callback threads. Null: on gRPC's threads.
+  explicit ProfileServiceImpl(ProfileFlow& flow, WorkPool* pool = nullptr)
+      : flow_(flow), pool_(pool) {}
 
   grpc::ServerUnaryReactor* GetProfile(grpc::CallbackServerContext* context,
                                        const v1::GetProfileRequest* request,
@@ -73,6 +76,7 @@ class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
 
  private:
   ProfileFlow& flow_;
+  WorkPool* const pool_;
 };
 
 class StrategyServiceImpl final : public v1::StrategyService::CallbackService {
