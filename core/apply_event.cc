@@ -62,10 +62,6 @@ void CountChannel(v1::Profile& profile, v1::Channel channel, absl::Time at) {
   SetMax(usage->mutable_last_seen(), at);
 }
 
-void AddHolding(v1::Profile& profile, const v1::PurchaseItem& item, absl::Time at) {
-  core::AddHolding(profile, item.product(), item.category(), at);
-}
-
 void RemoveHolding(v1::Profile& profile, absl::string_view product) {
   auto* holdings = profile.mutable_holdings();
   for (int i = 0; i < holdings->size(); ++i) {
@@ -293,7 +289,7 @@ void ApplyPurchase(v1::Profile& profile, const v1::Purchase& purchase, absl::Tim
   for (const auto& item : purchase.items()) {
     amount += item.amount();
     margin += item.margin();
-    AddHolding(profile, item, at);
+    AddHolding(profile, item.product(), item.category(), at);
     AddInterest(profile, item.category(), kInterestPurchase, at, now, s);
   }
   profile.set_monetary_total(profile.monetary_total() + amount);

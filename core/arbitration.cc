@@ -17,12 +17,6 @@ bool Holds(const v1::Profile& profile, absl::string_view product) {
   return false;
 }
 
-bool AllowedIn(const v1::Offer& offer, absl::string_view placement) {
-  if (offer.placements().empty()) return true;
-  return std::find(offer.placements().begin(), offer.placements().end(), placement) !=
-         offer.placements().end();
-}
-
 // What is the same for every candidate of one decision.
 struct DecisionScope {
   const Strategy& strategy;
@@ -143,7 +137,7 @@ DropReason Filter(const DecisionScope& scope, const CompiledOffer& offer) {
   const DecisionInputs& in = scope.in;
   const v1::Offer& def = *offer.def;
   if (!offer.AllowedOn(in.event.channel())) return DropReason::kChannel;
-  if (!AllowedIn(def, in.placement)) return DropReason::kPlacement;
+  if (!offer.AllowedIn(in.placement)) return DropReason::kPlacement;
   if (in.now < offer.valid_from || in.now >= offer.valid_until) return DropReason::kValidity;
   // Consent never has an exception for marketing; SERVICE offers help with the customer's issue.
   if (offer.kind != v1::OFFER_KIND_SERVICE && !scope.marketing_allowed) {

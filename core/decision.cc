@@ -40,6 +40,16 @@ void AddReasonCodes(const Strategy& strategy, const Candidate& c, v1::RankedOffe
   if (offer.eligibility) out.add_reason_codes("ELIGIBILITY_RULE_MET");
 }
 
+// The customer, segment, micro-segment and arm of a response, whoever chose its offers.
+void SetWho(const v1::Profile& profile, const CompiledSegment& segment,
+            const CompiledMicroSegment* micro, Arm arm, v1::DecideResponse& r) {
+  r.set_customer_id(profile.customer_id());
+  r.set_segment_id(segment.def->id());
+  r.set_segment_name(segment.def->name());
+  if (micro != nullptr) r.set_micro_segment_id(micro->def->id());
+  r.set_arm(std::string(ArmName(arm)));
+}
+
 // The part of MakeDecision after the arm when the answer was already given (a latency
 // fallback): the offers answered join the contact log; nothing is arbitrated or charged.
 DecisionResult RecordAnswered(v1::Profile& profile, const Strategy& strategy,
@@ -55,15 +65,10 @@ DecisionResult RecordAnswered(v1::Profile& profile, const Strategy& strategy,
   LogContacts(strategy, shown, channel, now, profile);
   result.segment_rule = segment.def->rule();
   result.arbitration.fallback = answered.fallback();
-  v1::DecideResponse& r = result.response;
-  r = answered;
-  r.set_customer_id(profile.customer_id());
-  r.set_segment_id(segment.def->id());
-  r.set_segment_name(segment.def->name());
-  if (micro != nullptr) r.set_micro_segment_id(micro->def->id());
+  result.response = answered;
   // Control and challenger are the customer's (by hash) whatever was answered; the explore draw
   // is the decision's, and a fallback explored nothing.
-  r.set_arm(std::string(ArmName(arm == Arm::kExplore ? Arm::kModel : arm)));
+  SetWho(profile, segment, micro, arm == Arm::kExplore ? Arm::kModel : arm, result.response);
   return result;
 }
 
@@ -191,12 +196,8 @@ DecisionResult MakeDecision(v1::Profile& profile, const v1::DecideRequest& reque
   }
 
   v1::DecideResponse& r = result.response;
-  r.set_customer_id(profile.customer_id());
-  r.set_segment_id(segment.def->id());
-  r.set_segment_name(segment.def->name());
-  if (micro != nullptr) r.set_micro_segment_id(micro->def->id());
+  SetWho(profile, segment, micro, arm, r);
   r.set_strategy_version(strategy.document.version());
-  r.set_arm(std::string(ArmName(arm)));
   r.set_fallback(result.arbitration.fallback);
   r.set_fallback_cause(std::string(result.arbitration.fallback_cause));
   ToProto(now, r.mutable_decided_at());

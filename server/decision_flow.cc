@@ -117,9 +117,11 @@ absl::StatusOr<v1::DecideResponse> DecisionFlow::Run(const v1::DecideRequest& re
     response =
         DecideLocked(request, *strategy, start, budget, std::move(decision_id), call, &result);
   }
+  // Claimed here at the latest (an error before the read claims nothing in DecideLocked), so the
+  // timer cannot answer after this result was observed.
+  const bool late = call != nullptr && !call->ClaimForWorker();
   if (observer_ != nullptr) {
     // A call the timer answered took, for its client, until the fallback was sent.
-    const bool late = call != nullptr && !call->ClaimForWorker();
     if (late) call->WaitAnswered();
     observer_->OnDecision(request.event().channel(), late ? "fallback" : result,
                           (late ? call->answered_at() : clock_.Now()) - start);
