@@ -26,7 +26,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential g++ cmake ninja-build pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
-      librocksdb-dev libabsl-dev libcivetweb-dev civetweb libspdlog-dev libssl-dev \
+      librocksdb-dev libabsl-dev libcivetweb-dev civetweb libspdlog-dev libssl-dev libjemalloc-dev \
       libgtest-dev libgmock-dev libbenchmark-dev \
  && rm -rf /var/lib/apt/lists/*
 
@@ -49,7 +49,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 librocksdb7.8 libcivetweb1 \
-      libspdlog1.10 libfmt9 libabsl20220623 libssl3 \
+      libspdlog1.10 libfmt9 libabsl20220623 libssl3 libjemalloc2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 nbo \
  && useradd --system --uid 10001 --gid nbo --home-dir /var/lib/nbo --no-create-home \

@@ -34,5 +34,6 @@ function(nbo_add_benchmark)
   endif()
   cmake_parse_arguments(B "" "NAME" "SOURCES;LIBS" ${ARGN})
   add_executable(${B_NAME} ${B_SOURCES})
-  target_link_libraries(${B_NAME} PRIVATE ${B_LIBS} benchmark::benchmark nbo::build_flags)
+  target_link_libraries(${B_NAME} PRIVATE ${B_LIBS} benchmark::benchmark nbo::build_flags
+                        nbo::allocator)
 endfunction()

@@ -1,5 +1,7 @@
 #include "server/deadline_timer.h"
 
+#include <pthread.h>
+
 #include "absl/time/clock.h"
 
 namespace nbo::server {
@@ -37,6 +39,7 @@ size_t DeadlineTimer::pending() const {
 }
 
 void DeadlineTimer::Run() {
+  pthread_setname_np(pthread_self(), "nbo-timer");
   absl::MutexLock lock(&mu_);
   while (!stopping_) {
     // Wake for the earliest callback, a new earlier one, or stop. absl::Mutex re-evaluates the

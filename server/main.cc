@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
       "--channel web --event page_view\n",
       (*app)->grpc_port());
   std::fflush(stdout);
-  spdlog::info("serving on port {}", (*app)->grpc_port());
+  spdlog::info("serving on port {} (malloc: {})", (*app)->grpc_port(), NBO_ALLOCATOR_NAME);
 
   while (true) {
     int signal = 0;

@@ -7,6 +7,7 @@ NBO_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libspdlog-dev libssl-dev
+  libjemalloc-dev  # malloc of nbo-server (NBO_ALLOCATOR, docs/performance.md)
   # civetweb's CMake config refers to the civetweb binary: both packages are needed.
   libcivetweb-dev civetweb
   libgtest-dev libgmock-dev libbenchmark-dev
