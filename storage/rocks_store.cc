@@ -107,6 +107,12 @@ rocksdb::ColumnFamilyOptions CfOptions(const std::shared_ptr<rocksdb::Cache>& ca
                               rocksdb::kLZ4Compression,
                               rocksdb::kZSTD};
   cf.bottommost_compression = rocksdb::kZSTD;
+  // A whole-key bloom filter in each memtable (2% of write_buffer_size, no prefix extractor
+  // needed): every fresh Decide looks up a dedupe record that does not exist, and most profile
+  // reads miss the memtable; both skip the skiplist search. +5% Decide throughput measured
+  // (docs/performance.md).
+  cf.memtable_whole_key_filtering = true;
+  cf.memtable_prefix_bloom_size_ratio = 0.02;
   return cf;
 }
 
