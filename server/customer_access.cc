@@ -80,6 +80,23 @@ CustomerLocks::~CustomerLocks() {
   for (auto it = held_.rbegin(); it != held_.rend(); ++it) (*it)->Unlock();
 }
 
+namespace {
+
+// A stored profile takes about 20 KB once parsed (docs/performance.md): one first block holds
+// most of them.
+google::protobuf::ArenaOptions ProfileArenaOptions() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 16 << 10;
+  options.max_block_size = 64 << 10;
+  return options;
+}
+
+}  // namespace
+
+CustomerWrite::CustomerWrite()
+    : arena_(ProfileArenaOptions()),
+      profile_(google::protobuf::Arena::CreateMessage<v1::Profile>(&arena_)) {}
+
 absl::StatusOr<std::unique_ptr<CustomerWrite>> CustomerWrite::Open(CustomerAccess& customers,
                                                                    const v1::CustomerRef& ref) {
   storage::Store& store = customers.store();
@@ -111,13 +128,13 @@ absl::StatusOr<std::unique_ptr<CustomerWrite>> CustomerWrite::Open(CustomerAcces
     }
 
     w->customer_lock_.emplace(customers.customer_locks(), std::vector<std::string>{id});
-    absl::StatusOr<v1::Profile> stored = store.GetProfile(id);
+    absl::Status stored = store.ReadProfile(id, w->profile_);
     if (stored.ok()) {
-      w->profile_ = *std::move(stored);
-      w->bucket_before_ = ValueBucket(w->profile_);
+      w->bucket_before_ = ValueBucket(*w->profile_);
       return w;
     }
-    if (!absl::IsNotFound(stored.status())) return stored.status();
+    if (!absl::IsNotFound(stored)) return stored;
+    w->profile_->Clear();
     if (!w->new_identity_) {
       // No profile: a merged-away id (follow it), an erased one, or a new customer.
       absl::StatusOr<std::string> merged_into = customers.Survivor(id);
@@ -133,20 +150,20 @@ absl::StatusOr<std::unique_ptr<CustomerWrite>> CustomerWrite::Open(CustomerAcces
             "customer: this customer was erased and asked not to be re-created");
       }
     }
-    w->profile_.set_customer_id(id);
-    if (w->new_identity_) *w->profile_.add_identities() = *w->new_identity_;
+    w->profile_->set_customer_id(id);
+    if (w->new_identity_) *w->profile_->add_identities() = *w->new_identity_;
     return w;
   }
   return absl::AbortedError("customer: merged again while resolving; retry");
 }
 
 void CustomerWrite::AddTo(storage::WriteSet& writes) const {
-  writes.profiles.push_back(&profile_);
+  writes.profiles.push_back(profile_);
   if (new_identity_) {
     writes.identities.push_back(
-        {new_identity_->source(), new_identity_->external_id(), profile_.customer_id()});
+        {new_identity_->source(), new_identity_->external_id(), profile_->customer_id()});
   }
-  AddValueBucketChange(bucket_before_, ValueBucket(profile_), writes);
+  AddValueBucketChange(bucket_before_, ValueBucket(*profile_), writes);
 }
 
 }  // namespace nbo::server

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/arena.h"
 #include "nbo/v1/common.pb.h"
 #include "server/id_generator.h"
 #include "storage/store.h"
@@ -85,8 +86,9 @@ class CustomerWrite {
   static absl::StatusOr<std::unique_ptr<CustomerWrite>> Open(CustomerAccess& customers,
                                                              const v1::CustomerRef& ref);
 
-  const std::string& customer_id() const { return profile_.customer_id(); }
-  v1::Profile& profile() { return profile_; }
+  const std::string& customer_id() const { return profile_->customer_id(); }
+  // Lives on this object's arena: copy it (not move it) to keep it beyond this object.
+  v1::Profile& profile() { return *profile_; }
   bool is_new() const { return !bucket_before_.has_value(); }
 
   // Adds the profile put, the identity link of a new identity, and the value-statistics change.
@@ -94,11 +96,14 @@ class CustomerWrite {
   void AddTo(storage::WriteSet& writes) const;
 
  private:
-  CustomerWrite() = default;
+  CustomerWrite();
 
   std::optional<absl::MutexLock> identity_lock_;
   std::optional<CustomerLocks> customer_lock_;
-  v1::Profile profile_;
+  // The profile is parsed onto a per-request arena: a stored profile is some 300 small messages
+  // and strings, and the arena turns their allocations and frees into one block or two.
+  google::protobuf::Arena arena_;
+  v1::Profile* profile_;  // on arena_
   std::optional<int> bucket_before_;
   std::optional<v1::SourceIdentity> new_identity_;
 };

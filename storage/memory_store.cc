@@ -25,15 +25,14 @@ absl::StatusOr<std::string> MemoryStore::Read(int table, std::string_view key, c
   return it->second;
 }
 
-absl::StatusOr<nbo::v1::Profile> MemoryStore::GetProfile(std::string_view customer_id) {
+absl::Status MemoryStore::ReadProfile(std::string_view customer_id, nbo::v1::Profile* out) {
   if (options_.on_profile_read) options_.on_profile_read();
   absl::StatusOr<std::string> bytes = Read(Index(Table::kProfiles), customer_id, "profile");
   if (!bytes.ok()) return bytes.status();
-  nbo::v1::Profile profile;
-  if (!profile.ParseFromString(*bytes)) {
+  if (!out->ParseFromString(*bytes)) {
     return absl::DataLossError("stored profile is not a valid nbo.v1.Profile");
   }
-  return profile;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<nbo::v1::DecisionRecord> MemoryStore::GetDecision(std::string_view decision_id) {

@@ -29,7 +29,7 @@ struct MemoryStoreOptions {
   std::function<absl::Time()> now = absl::Now;
   // What GetSuppressionSalt returns. Default: 32 fixed, non-secret bytes.
   std::string suppression_salt = std::string(32, '\x5a');
-  // Called at the start of every GetProfile (e.g. to simulate a slow read by advancing a fake
+  // Called at the start of every profile read (e.g. to simulate a slow read by advancing a fake
   // clock). Must be thread-safe. Default: none.
   std::function<void()> on_profile_read;
 };
@@ -40,7 +40,7 @@ class MemoryStore : public Store {
  public:
   explicit MemoryStore(MemoryStoreOptions options = {});
 
-  absl::StatusOr<nbo::v1::Profile> GetProfile(std::string_view customer_id) override;
+  absl::Status ReadProfile(std::string_view customer_id, nbo::v1::Profile* out) override;
   absl::StatusOr<nbo::v1::DecisionRecord> GetDecision(std::string_view decision_id) override;
   absl::StatusOr<std::string> GetMeta(std::string_view key) override;
   std::vector<absl::StatusOr<nbo::v1::Profile>> MultiGetProfiles(

@@ -315,18 +315,17 @@ absl::Status RocksStore::Get(rocksdb::ColumnFamilyHandle* cf, std::string_view k
   return absl::OkStatus();
 }
 
-absl::StatusOr<nbo::v1::Profile> RocksStore::GetProfile(std::string_view customer_id) {
+absl::Status RocksStore::ReadProfile(std::string_view customer_id, nbo::v1::Profile* out) {
   if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
   rocksdb::PinnableSlice slice;
   rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), profiles_,
                                     rocksdb::Slice(customer_id.data(), customer_id.size()), &slice);
   if (status.IsNotFound()) return absl::NotFoundError("profile not found");
   if (!status.ok()) return FromRocksStatus(status, "reading profile");
-  nbo::v1::Profile profile;
-  if (!profile.ParseFromArray(slice.data(), static_cast<int>(slice.size()))) {
+  if (!out->ParseFromArray(slice.data(), static_cast<int>(slice.size()))) {
     return absl::DataLossError("stored profile is not a valid nbo.v1.Profile");
   }
-  return profile;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<nbo::v1::DecisionRecord> RocksStore::GetDecision(std::string_view decision_id) {

@@ -101,7 +101,7 @@ class RocksStore : public Store {
   RocksStore(const RocksStore&) = delete;
   RocksStore& operator=(const RocksStore&) = delete;
 
-  absl::StatusOr<nbo::v1::Profile> GetProfile(std::string_view customer_id) override;
+  absl::Status ReadProfile(std::string_view customer_id, nbo::v1::Profile* out) override;
   absl::StatusOr<nbo::v1::DecisionRecord> GetDecision(std::string_view decision_id) override;
   absl::StatusOr<std::string> GetMeta(std::string_view key) override;
   std::vector<absl::StatusOr<nbo::v1::Profile>> MultiGetProfiles(

@@ -21,9 +21,9 @@ void SlowReadStore::MaybeSleep() {
   absl::SleepFor(options_.delay);
 }
 
-absl::StatusOr<nbo::v1::Profile> SlowReadStore::GetProfile(std::string_view customer_id) {
+absl::Status SlowReadStore::ReadProfile(std::string_view customer_id, nbo::v1::Profile* out) {
   MaybeSleep();
-  return inner_.GetProfile(customer_id);
+  return inner_.ReadProfile(customer_id, out);
 }
 
 std::vector<absl::StatusOr<nbo::v1::Profile>> SlowReadStore::MultiGetProfiles(

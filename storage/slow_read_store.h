@@ -13,8 +13,9 @@
 namespace nbo::storage {
 
 struct SlowReadOptions {
-  // Share of GetProfile and MultiGetProfiles calls that are slowed, [0, 1]. Spread evenly: every
-  // k-th call rather than at random, so a short run sees the configured share.
+  // Share of profile reads (ReadProfile, GetProfile) and MultiGetProfiles calls that are slowed,
+  // [0, 1]. Spread evenly: every k-th call rather than at random, so a short run sees the
+  // configured share.
   double share = 0;
   // How long a slowed read sleeps before reading.
   absl::Duration delay = absl::Milliseconds(50);
@@ -25,7 +26,7 @@ class SlowReadStore : public Store {
  public:
   SlowReadStore(Store& inner, SlowReadOptions options);
 
-  absl::StatusOr<nbo::v1::Profile> GetProfile(std::string_view customer_id) override;
+  absl::Status ReadProfile(std::string_view customer_id, nbo::v1::Profile* out) override;
   std::vector<absl::StatusOr<nbo::v1::Profile>> MultiGetProfiles(
       const std::vector<std::string_view>& customer_ids) override;
 

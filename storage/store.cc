@@ -128,4 +128,10 @@ absl::Status ValidateWriteSet(const WriteSet& writes) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<nbo::v1::Profile> Store::GetProfile(std::string_view customer_id) {
+  nbo::v1::Profile profile;
+  if (absl::Status status = ReadProfile(customer_id, &profile); !status.ok()) return status;
+  return profile;
+}
+
 }  // namespace nbo::storage

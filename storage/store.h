@@ -120,7 +120,13 @@ class Store {
 
   // OK with the profile; NotFound if absent; Unavailable (I/O), DataLoss (corrupt record) or
   // Internal otherwise, with a clear message.
-  virtual absl::StatusOr<nbo::v1::Profile> GetProfile(std::string_view customer_id) = 0;
+  absl::StatusOr<nbo::v1::Profile> GetProfile(std::string_view customer_id);
+
+  // GetProfile into `*out`, which is cleared first and may live on a protobuf Arena (the
+  // read-modify-write paths of the server parse the profile onto a per-request arena, which makes
+  // its many small allocations and their frees nearly free). Same errors as GetProfile; `*out`
+  // is unspecified after an error.
+  virtual absl::Status ReadProfile(std::string_view customer_id, nbo::v1::Profile* out) = 0;
 
   // Same contract for a logged decision. NotFound also once its expires_at has passed (per the
   // store's injected clock), whether or not the record has physically been removed yet.

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/arena.h"
 #include "gtest/gtest.h"
 #include "storage/memory_store.h"
 #include "storage/rocks_store.h"
@@ -127,6 +128,21 @@ TYPED_TEST(StoreTest, RoundTripsProfile) {
 
 TYPED_TEST(StoreTest, UnknownProfileIsNotFound) {
   EXPECT_TRUE(absl::IsNotFound(this->store_->GetProfile("nobody").status()));
+}
+
+TYPED_TEST(StoreTest, ReadProfileParsesOntoAnArenaAndReplacesWhatWasThere) {
+  nbo::v1::Profile written = MakeProfile("c1", 7);
+  written.add_merged_ids("old-id");
+  ASSERT_TRUE(this->CommitProfile(written).ok());
+  google::protobuf::Arena arena;
+  auto* out = google::protobuf::Arena::CreateMessage<nbo::v1::Profile>(&arena);
+  out->set_segment_id("stale");
+  out->add_merged_ids("stale-1");
+  out->add_merged_ids("stale-2");
+  ASSERT_TRUE(this->store_->ReadProfile("c1", out).ok());
+  EXPECT_EQ(out->GetArena(), &arena);
+  EXPECT_EQ(out->SerializeAsString(), written.SerializeAsString());
+  EXPECT_TRUE(absl::IsNotFound(this->store_->ReadProfile("nobody", out)));
 }
 
 TYPED_TEST(StoreTest, ReturnedProfileIsACopy) {
