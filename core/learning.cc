@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/random/beta_distribution.h"
 #include "absl/strings/str_cat.h"
 #include "core/strategy.h"
 
@@ -64,12 +65,11 @@ Posterior PosteriorFor(const CompiledOffer& offer, const Evidence& segment_level
   return p;
 }
 
+// abseil's exact Beta sampler (Cheng's BB and BC, Joehnk's for tiny shapes) rather than the ratio
+// of two std::gamma_distribution draws: 85 against 136 ns a draw, measured over shapes from 0.4 to
+// 2,000, and most of a learning decision's time is these draws (docs/performance.md).
 double SampleBeta(const Posterior& posterior, std::mt19937_64& rng) {
-  std::gamma_distribution<double> a(posterior.alpha, 1.0);
-  std::gamma_distribution<double> b(posterior.beta, 1.0);
-  const double x = a(rng);
-  const double y = b(rng);
-  return x + y > 0 ? x / (x + y) : posterior.Mean();
+  return absl::beta_distribution<double>(posterior.alpha, posterior.beta)(rng);
 }
 
 double ControlDraw(absl::string_view customer_id, absl::Time now, ControlPeriod period) {

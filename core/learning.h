@@ -68,7 +68,7 @@ struct Posterior {
 Posterior PosteriorFor(const CompiledOffer& offer, const Evidence& segment_level,
                        const Evidence& channel_level, double min_channel_evidence);
 
-// One draw from Beta(alpha, beta) (two gamma draws).
+// One draw from Beta(alpha, beta) (abseil's exact sampler; alpha, beta > 0).
 double SampleBeta(const Posterior& posterior, std::mt19937_64& rng);
 
 // Whether the customer is in the control group for the period containing `now`: a hash of

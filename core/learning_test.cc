@@ -1,6 +1,8 @@
 #include "core/learning.h"
 
+#include <cmath>
 #include <map>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "core/arbitration.h"
@@ -60,6 +62,33 @@ TEST(PosteriorTest, ThompsonDrawsFollowTheBetaDistribution) {
   // Seeded: the same seed gives the same draws.
   std::mt19937_64 a(7), b(7);
   EXPECT_EQ(SampleBeta(p, a), SampleBeta(p, b));
+}
+
+// abseil's sampler switches algorithm by shape (both < 1, one < 1, both >= 1, very skewed): each
+// regime a posterior can reach keeps the Beta's mean and variance and stays inside [0, 1].
+TEST(PosteriorTest, SampleBetaHasTheRightMomentsInEveryShapeRegime) {
+  const Posterior shapes[] = {{0.02, 0.98},  {0.3, 0.6},        {0.5, 40.0}, {4.0, 0.7},
+                              {51.0, 949.0}, {1200.0, 30000.0}, {1e-6, 1.0}};
+  std::mt19937_64 rng(11);
+  constexpr int kDraws = 40000;
+  for (const Posterior& p : shapes) {
+    double sum = 0, sum_sq = 0;
+    for (int i = 0; i < kDraws; ++i) {
+      const double x = SampleBeta(p, rng);
+      ASSERT_TRUE(x >= 0 && x <= 1) << p.alpha << "," << p.beta << ": " << x;
+      sum += x;
+      sum_sq += x * x;
+    }
+    const double n = p.alpha + p.beta;
+    const double mean = p.alpha / n;
+    const double var = p.alpha * p.beta / (n * n * (n + 1));
+    // Within 5 standard errors of the mean; the variance within 10%, except for Beta(1e-6, 1),
+    // whose variance sits in draws near 1 that come once in a million.
+    EXPECT_NEAR(sum / kDraws, mean, 5 * std::sqrt(var / kDraws) + 1e-9) << p.alpha << "," << p.beta;
+    if (p.alpha < 1e-3) continue;
+    EXPECT_NEAR(sum_sq / kDraws - (sum / kDraws) * (sum / kDraws), var, 0.1 * var)
+        << p.alpha << "," << p.beta;
+  }
 }
 
 TEST(ControlGroupTest, StableShareAndRedrawnEachPeriod) {
