@@ -75,6 +75,22 @@ BENCHMARK(BM_ProfileEncode);
 void BM_ProfileDecode(benchmark::State& state) { RunDecode(state, StoredProfile()); }
 BENCHMARK(BM_ProfileDecode);
 
+// The same profile without its recent-event ring: what the ring costs of the two above.
+v1::Profile ProfileWithoutRing() {
+  v1::Profile p = StoredProfile();
+  p.clear_recent_events();
+  return p;
+}
+void BM_ProfileEncodeWithoutRing(benchmark::State& state) {
+  RunEncode(state, ProfileWithoutRing());
+}
+BENCHMARK(BM_ProfileEncodeWithoutRing);
+
+void BM_ProfileDecodeWithoutRing(benchmark::State& state) {
+  RunDecode(state, ProfileWithoutRing());
+}
+BENCHMARK(BM_ProfileDecodeWithoutRing);
+
 void BM_DecisionRecordEncode(benchmark::State& state) {
   const v1::DecisionRecord record = LoggedDecision();
   state.counters["candidates"] = record.candidates_size();
