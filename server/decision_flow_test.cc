@@ -68,6 +68,58 @@ TEST_F(DecisionFlowTest, RetryWithTheSameEventIdGetsTheOriginalAnswer) {
   EXPECT_EQ(observer_.results.back(), "duplicate");
 }
 
+TEST_F(DecisionFlowTest, TheAnswerIsStoredOnceAndARetryReadsItFromTheDecision) {
+  auto first = Decide("c-1", PageView("e1"));
+  ASSERT_TRUE(first.ok());
+  auto dedupe = store_.GetDedupe("e1");
+  ASSERT_TRUE(dedupe.ok()) << dedupe.status();
+  EXPECT_EQ(dedupe->decision_id(), first->decision_id());
+  EXPECT_FALSE(dedupe->has_response());  // not a second copy of the answer
+
+  clock_.Advance(absl::Hours(24 * 7) - absl::Minutes(1));  // the end of the dedupe window
+  auto retry = Decide("c-1", PageView("e1"));
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
+  EXPECT_EQ(store_.GetProfile("c-1")->interactions(), 1);
+}
+
+TEST_F(DecisionFlowTest, TheAnswerStaysInlineWhenDecisionsExpireBeforeTheDedupeWindow) {
+  FlowOptions options;
+  options.decision_ttl = absl::Hours(1);
+  options.dedupe_window = absl::Hours(24);
+  DecisionFlow flow(customers_, strategies_, clock_, ids_, budgets_, learning_, &observer_,
+                    options);
+  const v1::DecideRequest request = core::testing::Request("c-1", PageView("e1"));
+  auto first = flow.Decide(request);
+  ASSERT_TRUE(first.ok());
+  auto dedupe = store_.GetDedupe("e1");
+  ASSERT_TRUE(dedupe.ok()) << dedupe.status();
+  EXPECT_EQ(dedupe->decision_id(), "");
+  EXPECT_EQ(dedupe->response().SerializeAsString(), first->SerializeAsString());
+
+  clock_.Advance(absl::Hours(2));  // the decision has expired, the dedupe record has not
+  ASSERT_EQ(store_.GetDecision(first->decision_id()).status().code(), absl::StatusCode::kNotFound);
+  auto retry = flow.Decide(request);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->SerializeAsString(), first->SerializeAsString());
+  EXPECT_EQ(store_.GetProfile("c-1")->interactions(), 1);
+}
+
+TEST_F(DecisionFlowTest, ARetryWhoseDecisionIsGoneIsAnErrorAndAppliesNothing) {
+  auto first = Decide("c-1", PageView("e1"));
+  ASSERT_TRUE(first.ok());
+  storage::WriteSet drop;  // as if the decision record had been removed by hand
+  drop.decision_deletes.push_back({first->decision_id(), "c-1"});
+  ASSERT_TRUE(store_.Commit(drop).ok());
+  const int64_t commits = store_.commit_count();
+
+  auto retry = Decide("c-1", PageView("e1"));
+  EXPECT_EQ(retry.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(retry.status().message()), HasSubstr("\"e1\" was already processed"));
+  EXPECT_EQ(store_.commit_count(), commits);
+  EXPECT_EQ(store_.GetProfile("c-1")->interactions(), 1);
+}
+
 TEST_F(DecisionFlowTest, SameEventIdWithAnotherPayloadIsRefused) {
   ASSERT_TRUE(Decide("c-1", PageView("e1")).ok());
   auto r = Decide("c-1", Purchase("e1", "tv_basic", 10, 2));
