@@ -1,5 +1,6 @@
 // nbo-echo in-process on 127.0.0.1 (port 0) driven by the real runner, one second per mode. Only
-// counts and status codes are checked, never timings.
+// counts and status codes are checked, never timings: a starved machine (ctest -j2 next to
+// servers of other tests) may drop open-loop calls, which the accounting must then show.
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +29,7 @@ class EchoRunTest : public testing::Test {
     options_.duration = absl::Seconds(1);
     options_.customers = 1000;
     options_.run_id = "echotest";
+    options_.deadline = absl::Seconds(5);  // the longest allowed: no call misses it on a slow box
   }
   void TearDown() override {
     if (echo_) echo_->Shutdown();
@@ -72,7 +74,8 @@ TEST_F(EchoRunTest, OpenLoopCompletesCallsWithoutErrors) {
   EXPECT_GT(report->all().count(), 0);
   EXPECT_EQ(report->all().ok(), report->all().count());
   EXPECT_TRUE(report->all().errors().empty());
-  EXPECT_EQ(report->dropped(), 0);
+  // Every call due in the window (500 calls/s for 1 s) was either sent or counted as not sent.
+  EXPECT_NEAR(report->all().count() + report->dropped(), 500, 1);
   EXPECT_TRUE(report->has_send_lag());
 }
 
