@@ -295,6 +295,18 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, const StrategyHolder& 
        "Decision records dropped by compaction after their TTL.", true, 1},
       {"wal_sync_failures", "nbo_rocksdb_wal_sync_failures_total",
        "Periodic WAL syncs that failed.", true, 1},
+      {"written_bytes", "nbo_rocksdb_written_bytes_total",
+       "Bytes of keys and values written by commits.", true, 1},
+      {"wal_written_bytes", "nbo_rocksdb_wal_written_bytes_total",
+       "Bytes appended to the write-ahead log.", true, 1},
+      {"flush_written_bytes", "nbo_rocksdb_flush_written_bytes_total",
+       "Bytes of SST files written by memtable flushes.", true, 1},
+      {"compaction_read_bytes", "nbo_rocksdb_compaction_read_bytes_total",
+       "Bytes read by compactions.", true, 1},
+      {"compaction_written_bytes", "nbo_rocksdb_compaction_written_bytes_total",
+       "Bytes written by compactions (with flushes, divided by commits' bytes: the write "
+       "amplification).",
+       true, 1},
   };
   for (const StoreStat& def : kStoreStats) {
     auto read = [&store, stat = std::string(def.stat), scale = def.scale] {

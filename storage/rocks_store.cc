@@ -675,6 +675,18 @@ std::vector<std::pair<std::string, double>> RocksStore::Stats() {
   stats.emplace_back("expired_dedupe_dropped", static_cast<double>(dedupe_filter_->dropped()));
   stats.emplace_back("wal_sync_failures",
                      static_cast<double>(wal_sync_failures_.load(std::memory_order_relaxed)));
+  // What commits wrote and what RocksDB rewrote for them: (flush + compaction writes) / written
+  // is the write amplification, the cost that grows with the store (docs/operations.md).
+  const std::pair<const char*, rocksdb::Tickers> kBytes[] = {
+      {"written_bytes", rocksdb::BYTES_WRITTEN},
+      {"wal_written_bytes", rocksdb::WAL_FILE_BYTES},
+      {"flush_written_bytes", rocksdb::FLUSH_WRITE_BYTES},
+      {"compaction_read_bytes", rocksdb::COMPACT_READ_BYTES},
+      {"compaction_written_bytes", rocksdb::COMPACT_WRITE_BYTES},
+  };
+  for (const auto& [name, ticker] : kBytes) {
+    stats.emplace_back(name, static_cast<double>(statistics_->getTickerCount(ticker)));
+  }
   return stats;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -454,9 +455,33 @@ TEST_F(RocksStoreTest, StatsNameEveryMetric) {
   for (const char* name :
        {"background_errors", "stall_micros", "block_cache_hit_ratio", "block_cache_usage_bytes",
         "live_data_bytes", "estimated_profiles", "expired_decisions_dropped",
-        "expired_dedupe_dropped", "wal_sync_failures"}) {
+        "expired_dedupe_dropped", "wal_sync_failures", "written_bytes", "wal_written_bytes",
+        "flush_written_bytes", "compaction_read_bytes", "compaction_written_bytes"}) {
     EXPECT_THAT(stats, Contains(Key(name))) << name;
   }
+}
+
+TEST_F(RocksStoreTest, StatsCountTheBytesWrittenFlushedAndCompacted) {
+  std::unique_ptr<RocksStore> store = OpenOrDie(Options());
+  auto stat = [&store](absl::string_view name) {
+    for (const auto& [n, value] : store->Stats()) {
+      if (n == name) return value;
+    }
+    return -1.0;
+  };
+  const double written_at_open = stat("written_bytes");  // the store's own meta records
+  ASSERT_GE(written_at_open, 0);
+  EXPECT_EQ(stat("compaction_written_bytes"), 0);
+  // Two generations of the same profiles, each flushed to its own file, then merged.
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(PutProfile(*store, absl::StrCat("c", i)).ok());
+    ASSERT_TRUE(store->CompactAll().ok());
+  }
+  EXPECT_GT(stat("written_bytes") - written_at_open, 100 * 10);  // 100 profiles and their keys
+  EXPECT_GE(stat("wal_written_bytes"), stat("written_bytes"));
+  EXPECT_GT(stat("flush_written_bytes"), 0);
+  EXPECT_GT(stat("compaction_read_bytes"), 0);
+  EXPECT_GT(stat("compaction_written_bytes"), 0);
 }
 
 }  // namespace
